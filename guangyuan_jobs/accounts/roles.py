@@ -1,0 +1,53 @@
+"""Roles are groups; each role holds named permissions. The map below is the single source of truth and is
+synchronised into the database after every migrate."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    permissions: tuple[str, ...]  # "app_label.codename"
+    is_staff_role: bool = True
+
+
+ROLES: tuple[Role, ...] = (
+    Role("applicant_person", _("Person applicant"), ("casework.file_case",), is_staff_role=False),
+    Role("applicant_enterprise", _("Enterprise applicant"), ("casework.file_case",), is_staff_role=False),
+    Role("intake", _("Intake clerk (受理接件)"),
+         ("casework.view_case", "casework.accept_case", "casework.file_case_for_other",
+          "registry.view_person", "registry.add_person", "registry.view_enterprise")),
+    Role("policy", _("Policy officer (政策宣讲)"), ("casework.view_case", "policy.view_policyparameter")),
+    Role("archive", _("Archive clerk (档案查询)"),
+         ("casework.view_case", "registry.view_person", "registry.view_enterprise", "registry.reveal_identity")),
+    Role("entry", _("Data-entry clerk (系统录入)"),
+         ("casework.view_case", "casework.file_case_for_other", "registry.view_person", "registry.add_person",
+          "registry.change_person", "registry.view_enterprise", "registry.add_enterprise",
+          "registry.change_enterprise")),
+    Role("reviewer", _("Reviewer (审核)"), ("casework.view_case", "casework.review_case", "casework.batch_case",
+                                          "registry.view_person", "registry.view_enterprise")),
+    Role("approver", _("Approver (审批)"), ("casework.view_case", "casework.approve_case", "casework.publicize_case",
+                                          "casework.batch_case", "registry.view_person",
+                                          "registry.view_enterprise")),
+    Role("finance", _("Finance / payer (发放)"), ("casework.view_case", "casework.pay_case",
+                                               "registry.view_person", "registry.view_enterprise",
+                                               "registry.reveal_identity", "reports.export_report")),
+    Role("manager", _("Manager"), ("casework.view_case", "monitoring.view_dashboard", "reports.export_report",
+                                   "registry.view_person", "registry.view_enterprise")),
+    Role("auditor", _("Auditor"), ("casework.view_case", "audit.view_auditevent", "reports.export_report",
+                                   "registry.view_person", "registry.view_enterprise",
+                                   "policy.view_policyparameter", "monitoring.view_dashboard")),
+    Role("security", _("Security administrator"), ("accounts.manage_security", "audit.view_auditevent")),
+    Role("admin", _("System administrator"),
+         ("accounts.manage_users", "accounts.view_user", "accounts.add_user", "accounts.change_user",
+          "policy.view_policyparameter", "policy.add_policyparameter", "policy.change_policyparameter",
+          "policy.view_policydocument", "policy.add_policydocument", "policy.change_policydocument",
+          "policy.view_calendaryear", "policy.add_calendaryear", "policy.view_calendarday",
+          "policy.add_calendarday", "policy.change_calendarday", "registry.view_region",
+          "registry.add_region", "registry.change_region")),
+)
+
+ROLES_BY_CODE = {role.code: role for role in ROLES}

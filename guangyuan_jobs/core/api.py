@@ -1,0 +1,46 @@
+"""The API's single error shape: {"error": {"code", "message", "fields"}}."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from guangyuan_jobs.core.errors import ApplicationError
+
+
+def _error_response(code: str, message: str, http_status: int, fields=None, extra=None, headers=None):
+    body = {"error": {"code": code, "message": str(message)}}
+    if fields:
+        body["error"]["fields"] = fields
+    if extra:
+        body["error"]["extra"] = extra
+    return Response(body, status=http_status, headers=headers)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return _error_response(exc.code, exc.message, exc.http_status, extra=exc.extra)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        return _error_response("invalid", _("The data sent is not valid."), status.HTTP_400_BAD_REQUEST,
+                               fields=fields, headers=headers)
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = "error"
+    message = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    return _error_response(code, message, response.status_code, headers=headers)

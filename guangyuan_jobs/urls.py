@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from guangyuan_jobs.core import views as core_views
+
+api_v1 = [
+    path("auth/", include("guangyuan_jobs.accounts.api_urls")),
+    path("cases/", include("guangyuan_jobs.casework.api_urls")),
+    path("exports/", include("guangyuan_jobs.reports.api_urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("guangyuan_jobs.accounts.urls")),
+    path("cases/", include("guangyuan_jobs.casework.urls")),
+    path("exports/", include("guangyuan_jobs.reports.urls")),
+    path("audit/", include("guangyuan_jobs.audit.urls")),
+    path("registry/", include("guangyuan_jobs.registry.urls")),
+    path("policy/", include("guangyuan_jobs.policy.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

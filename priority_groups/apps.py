@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PriorityGroupsConfig(AppConfig):
+    name = "priority_groups"
