@@ -5,6 +5,7 @@ Setting DATABASE_URL (or DEMO_MODE=0) switches to production rules: SECRET_KEY a
 are required, staff need TOTP, cookies are secure.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,8 @@ REDIS_URL = env_str("REDIS_URL")
 # Demo mode: the embedded default for `make run`; never on when a real database is configured
 # unless asked for explicitly.
 DEMO_MODE = env_bool("DEMO_MODE", default=DATABASE_URL is None)
-TESTING = env_bool("TESTING", default=False)
+# pytest imports itself before it loads these settings, which marks a test run without extra setup.
+TESTING = env_bool("TESTING", default="pytest" in sys.modules)
 DEBUG = env_bool("DEBUG", default=DEMO_MODE and not TESTING)
 
 if DEMO_MODE or TESTING:
@@ -226,7 +228,8 @@ AUDIT_RETENTION_DAYS = max(env_int("AUDIT_RETENTION_DAYS", 365), 184)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+    # Tests run tasks in process unless a test starts a real worker (tests/conftest.py: celery_worker).
+    CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
