@@ -30,7 +30,6 @@ install-dev: $(VENV)/.installed-dev ## Install test and tooling dependencies int
 
 run: install ## Demo: SQLite, tasks in process, demo data; serves http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py compilemessages -v0 --ignore=.venv
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -46,7 +45,6 @@ browser-deps: ## Install Debian's chromium for browser tests (root with apt only
 test: install-dev browser-deps ## Run the whole suite (PostgreSQL, Redis and a worker when DATABASE_URL/REDIS_URL are set)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) manage.py compilemessages -v0 --ignore=.venv
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 test-fast: install-dev ## The suite without browser tests
@@ -64,7 +62,7 @@ migrations-check: install ## Fail if models and migrations drift
 
 messages: install-dev ## Re-extract and compile translations
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv  # the .mo files are committed: no gettext needed to run
 
 bench: install-dev ## Run every benchmark under bench/ and write bench/results.json
 	$(PY) bench/run.py

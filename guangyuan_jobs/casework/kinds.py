@@ -1,0 +1,68 @@
+"""The kind registry: each business app declares its claim and application kinds here (in AppConfig.ready).
+
+Casework stays generic: the inbox, the transitions, the time limits and the batches work for every kind,
+and the kind supplies its label, materials, time limit, eligibility and amount.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Material:
+    code: str
+    label: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class AmountQuote:
+    """An amount with its explanation ("why this amount"), for the case page."""
+
+    amount: Decimal
+    explanation: str
+    parameters: tuple[dict, ...] = ()  # ParameterValue.as_snapshot() of each parameter used
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    code: str  # "SYBZJ": also the prefix of the public reference, SYBZJ-2026-7K3M9Q2X
+    label: str
+    applicant_type: str  # "person" or "enterprise"
+    materials: tuple[Material, ...] = ()
+    # Policy key whose value is the working days allowed from acceptance to decision.
+    time_limit_parameter: str = "casework.time_limit_days.default"
+    fund_source: str = ""
+    # Reasons the case is not eligible (empty list: eligible). Takes the case.
+    eligibility: Callable | None = None
+    # The amount and its explanation. Takes the case.
+    amount: Callable | None = None
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+_REGISTRY: dict[str, CaseKind] = {}
+
+
+def register_kind(kind: CaseKind) -> CaseKind:
+    existing = _REGISTRY.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"case kind {kind.code} is registered twice with different definitions")
+    _REGISTRY[kind.code] = kind
+    return kind
+
+
+def get_kind(code: str) -> CaseKind:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise LookupError(f"unknown case kind {code!r}") from None
+
+
+def all_kinds() -> list[CaseKind]:
+    return sorted(_REGISTRY.values(), key=lambda k: k.code)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(k.code, k.label) for k in all_kinds()]
