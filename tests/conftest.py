@@ -2,6 +2,7 @@
 fail when REQUIRE_SERVICES=1 (CI), so a missing service can never turn a red run green."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from stdnum.cn import ric
 
 from tests.factories import make_user
 
@@ -28,6 +30,26 @@ def skip_or_fail(reason: str):
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def full_id_numbers_in(text: str) -> list[str]:
+    """Valid 18-character resident ID numbers (check digit right) that appear unmasked in `text`."""
+    return [m for m in _ID_CANDIDATE.findall(text) if ric.is_valid(m)]
+
+
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
+
+
+@pytest.fixture(autouse=True)
+def _no_full_id_number_in_logs(caplog):
+    """Every test's log records are scanned: no code path may log a full ID number (RELIABILITY.md)."""
+    yield
+    leaked = [
+        (record.name, number)
+        for record in caplog.get_records("call") + caplog.get_records("setup")
+        for number in full_id_numbers_in(record.getMessage())
+    ]
+    assert not leaked, f"full ID numbers were logged: {leaked}"
 
 
 @pytest.fixture

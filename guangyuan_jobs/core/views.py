@@ -13,8 +13,12 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """Everyone lands on the work that is theirs: applicants on their claims, staff on the inbox."""
-    return redirect("casework:inbox")
+    """Everyone lands on the first page of their own menu: applicants their claims, clerks the inbox,
+    the security administrator the lockouts, and so on."""
+    from guangyuan_jobs.accounts.context_processors import navigation
+
+    items = navigation(request)["nav_items"]
+    return redirect(items[0]["url"] if items else "accounts:profile")
 
 
 def _check_database() -> str:
