@@ -80,10 +80,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "guangyuan_jobs.accounts.middleware.SessionLimitsMiddleware",
-    "guangyuan_jobs.accounts.middleware.StaffSecondFactorMiddleware",
     "guangyuan_jobs.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages and the audit context: they tell the user why and record the source IP.
+    "guangyuan_jobs.accounts.middleware.SessionLimitsMiddleware",
+    "guangyuan_jobs.accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # AxesMiddleware last, as django-axes documents.
     "axes.middleware.AxesMiddleware",
@@ -164,11 +165,21 @@ SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Second factors: TOTP for staff and SMS codes for applicants, outside the demo.
-REQUIRE_STAFF_OTP = env_bool("REQUIRE_STAFF_OTP", default=not DEMO_MODE)
+# Second factors: TOTP for staff and SMS codes for applicants, outside the demo. Tests of other apps log
+# staff in with force_login, so the test run turns TOTP off unless a test asks for it.
+REQUIRE_STAFF_OTP = env_bool("REQUIRE_STAFF_OTP", default=not (DEMO_MODE or TESTING))
 OTP_TOTP_ISSUER = "广元就业创业"
-SMS_GATEWAY = env_str("SMS_GATEWAY", "guangyuan_jobs.accounts.sms.ConsoleSmsGateway")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret
+SMS_GATEWAY = env_str(
+    "SMS_GATEWAY",
+    "guangyuan_jobs.accounts.sms.LocmemSmsGateway" if TESTING else "guangyuan_jobs.accounts.sms.ConsoleSmsGateway",
+)
 SMS_CODE_TTL_MINUTES = env_int("SMS_CODE_TTL_MINUTES", 10)
+SMS_CODE_MAX_ATTEMPTS = env_int("SMS_CODE_MAX_ATTEMPTS", 5)
+# Against SMS bombing and toll fraud: one code per phone a minute, a few an hour, and a cap per client IP.
+SMS_RESEND_SECONDS = env_int("SMS_RESEND_SECONDS", 60)
+SMS_MAX_PER_PHONE_PER_HOUR = env_int("SMS_MAX_PER_PHONE_PER_HOUR", 5)
+SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 20)
 
 # django-axes: 5 failures per username and IP lock for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -176,7 +187,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders that template with the time the lock ends, and the API's JSON error shape under /api/.
+AXES_LOCKOUT_CALLABLE = "guangyuan_jobs.accounts.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# X-Forwarded-For is trusted only behind a known number of proxies; otherwise a client could change its
+# "address" on every try and never be locked out.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

@@ -12,6 +12,7 @@ class Role:
     label: str
     permissions: tuple[str, ...]  # "app_label.codename"
     is_staff_role: bool = True
+    admin_site: bool = False  # works in the Django admin (sets User.is_staff)
 
 
 ROLES: tuple[Role, ...] = (
@@ -47,7 +48,7 @@ ROLES: tuple[Role, ...] = (
           "policy.view_policydocument", "policy.add_policydocument", "policy.change_policydocument",
           "policy.view_calendaryear", "policy.add_calendaryear", "policy.view_calendarday",
           "policy.add_calendarday", "policy.change_calendarday", "registry.view_region",
-          "registry.add_region", "registry.change_region")),
+          "registry.add_region", "registry.change_region"), admin_site=True),
 )
 
 ROLES_BY_CODE = {role.code: role for role in ROLES}

@@ -9,7 +9,9 @@ class RoleMinimumLengthValidator:
     """Staff passwords need 12 characters (RELIABILITY.md); applicants 8."""
 
     def validate(self, password, user=None):
-        is_staff = user is not None and getattr(user, "kind", None) == "staff"
+        # Admin-site users and superusers count as staff whatever their kind.
+        is_staff = user is not None and (getattr(user, "kind", None) == "staff" or getattr(user, "is_staff", False)
+                                         or getattr(user, "is_superuser", False))
         minimum = STAFF_MIN_LENGTH if is_staff else APPLICANT_MIN_LENGTH
         if len(password) < minimum:
             raise ValidationError(

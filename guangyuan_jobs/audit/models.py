@@ -1,4 +1,9 @@
-"""The append-only audit trail. On PostgreSQL a trigger refuses UPDATE and DELETE on both tables."""
+"""The append-only audit trail. On PostgreSQL a trigger refuses UPDATE and DELETE on both tables.
+
+Retention: events are kept at least settings.AUDIT_RETENTION_DAYS days (env AUDIT_RETENTION_DAYS, default 365,
+never below 184: MLPS 2.0 level 3 asks for six months of logs). Nothing in the application deletes events;
+archiving older partitions is an operator's job, done outside the application with the trigger's owner rights.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -34,13 +39,19 @@ class AuditEvent(models.Model):
 
 
 class AuditSeal(models.Model):
-    """The hash chain, written by a periodic sealer in event-id order so writers never queue for it."""
+    """The hash chain, written by a periodic sealer in event-id order so writers never queue for it.
+
+    `position` is the chain's order. It follows event ids within one sealing run, but an event whose
+    transaction committed late (after a higher id was already sealed) is sealed by a later run, so the
+    chain is walked by position, never by event id.
+    """
 
     event = models.OneToOneField(AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
                                  related_name="seal")
+    position = models.BigIntegerField(unique=True)
     row_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["event_id"]
+        ordering = ["position"]

@@ -1,10 +1,25 @@
-"""The one way to write an audit event. Call it inside the transaction of the action it records."""
+"""The one way to write an audit event, and the sealer that hash-chains events after the fact.
 
-from django.db import models
+Writers only INSERT; the chain is computed later by `audit_seal_pending` (a periodic task), so a
+100,000-case batch never queues behind one chain head.
+"""
+
+from datetime import timedelta
+
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from guangyuan_jobs.audit import rules
 from guangyuan_jobs.audit.context import current_source_ip
-from guangyuan_jobs.audit.models import AuditEvent
+from guangyuan_jobs.audit.models import AuditEvent, AuditSeal
+
+# Any key that no other advisory lock in this database uses; "gyaudit" in ASCII.
+_SEAL_LOCK_KEY = 0x67796175646974
+# An event id is taken when the event is inserted, but becomes visible only when its transaction commits,
+# so a lower id can appear after a higher one was sealed. No transaction of this application lives this
+# long (web requests time out in a minute, Celery tasks in CELERY_TASK_TIME_LIMIT), so any id below one
+# sealed this long before the latest seal is either sealed or never coming.
+LATE_COMMIT_WINDOW = timedelta(hours=6)
 
 
 def audit_log(
@@ -33,3 +48,50 @@ def audit_log(
         outcome=outcome,
         details=details or {},
     )
+
+
+def audit_seal_pending(*, batch_size: int = 5000) -> int:
+    """Seal every event not sealed yet, in id order, `batch_size` per transaction. Returns how many."""
+    total = 0
+    while True:
+        sealed = _seal_batch(batch_size)
+        total += sealed
+        if sealed < batch_size:
+            return total
+
+
+def _take_chain_lock() -> None:
+    # Sealers queue here, never writers. SQLite needs nothing: its write transactions are already serial.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+
+
+@transaction.atomic
+def _seal_batch(batch_size: int) -> int:
+    _take_chain_lock()
+    head = AuditSeal.objects.order_by("-position").values("position", "chain_hash", "sealed_at").first()
+    position, previous, horizon = 0, rules.GENESIS, 0
+    if head is not None:
+        position, previous = head["position"], head["chain_hash"]
+        # Ids at or below an event sealed well before the latest run cannot still be uncommitted, so the
+        # search for unsealed events starts above it instead of scanning the whole table every minute.
+        horizon = (AuditSeal.objects.filter(sealed_at__lte=head["sealed_at"] - LATE_COMMIT_WINDOW)
+                   .order_by("-position").values_list("event_id", flat=True).first()) or 0
+    events = list(
+        AuditEvent.objects.filter(id__gt=horizon, seal__isnull=True)
+        .order_by("id").values(*rules.CHAIN_FIELDS)[:batch_size]
+    )
+    if not events:
+        return 0
+    # Taken after the read: every event in this batch was visible before this time (see LATE_COMMIT_WINDOW).
+    sealed_at = timezone.now()
+    seals = []
+    for fields in events:
+        position += 1
+        row = rules.row_hash(fields)
+        previous = rules.chain_hash(previous, row)
+        seals.append(AuditSeal(event_id=fields["id"], position=position, row_hash=row, chain_hash=previous,
+                               sealed_at=sealed_at))
+    AuditSeal.objects.bulk_create(seals, batch_size=1000)
+    return len(seals)

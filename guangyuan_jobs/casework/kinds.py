@@ -34,6 +34,8 @@ class CaseKind:
     # Policy key whose value is the working days allowed from acceptance to decision.
     time_limit_parameter: str = "casework.time_limit_days.default"
     fund_source: str = ""
+    # Whether approval is followed by public notice (公示) before payment; False pays straight after approval.
+    public_notice: bool = True
     # Reasons the case is not eligible (empty list: eligible). Takes the case.
     eligibility: Callable | None = None
     # The amount and its explanation. Takes the case.

@@ -63,6 +63,9 @@ class Case(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    # Years whose official holiday schedule was not entered when a deadline of this case was counted
+    # (counted Monday to Friday instead); the case page warns about them.
+    due_date_unknown_years = models.JSONField(default=list, blank=True)
 
     requested_amount = models.DecimalField(_("requested amount"), max_digits=14, decimal_places=2, null=True,
                                            blank=True)
@@ -171,6 +174,9 @@ class MissingMaterial(models.Model):
             models.UniqueConstraint(fields=["case", "material_code"], condition=Q(supplied_at__isnull=True),
                                     name="missing_material_one_open_per_code"),
         ]
+        # The hourly lapse sweep reads only open items past their due date.
+        indexes = [models.Index(fields=["due_date"], condition=Q(supplied_at__isnull=True),
+                                name="missing_material_open_due_idx")]
 
 
 class Payment(models.Model):
@@ -180,6 +186,8 @@ class Payment(models.Model):
         PENDING = "pending", _("Pending")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Failed")
+        # The approval was withdrawn (refused after an objection during public notice) before payment.
+        CANCELLED = "cancelled", _("Cancelled")
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="payment")
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PolicyDocument(models.Model):
@@ -37,6 +38,7 @@ class PolicyParameter(models.Model):
         INTEGER = "integer", _("Integer")
         TEXT = "text", _("Text")
         BOOLEAN = "boolean", _("Yes/no")
+        DATE = "date", _("Date")
         JSON = "json", _("Structured")
 
     class Confidence(models.TextChoices):
@@ -101,7 +103,7 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), primary_key=True)
     is_workday = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=64, blank=True)
+    name = models.CharField(pgettext_lazy("holiday", "name"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["date"]

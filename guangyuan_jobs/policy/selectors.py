@@ -1,15 +1,16 @@
-"""Reading policy: the parameter in force on a date for a region, and working days."""
+"""Reading policy: the parameter in force on a date for a region, the parameter register, and working days."""
 
 import datetime
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from guangyuan_jobs.core.errors import ApplicationError
 from guangyuan_jobs.policy.models import CalendarDay, CalendarYear, PolicyParameter
+from guangyuan_jobs.policy.rules import parameter_value_typed
 from guangyuan_jobs.registry.models import Region
 
 logger = logging.getLogger(__name__)
@@ -40,30 +41,56 @@ class ParameterValue:
 
 
 def _jsonable(value):
-    return str(value) if isinstance(value, Decimal) else value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
-def _typed(parameter: PolicyParameter):
-    if parameter.value_type == PolicyParameter.ValueType.DECIMAL:
-        return Decimal(str(parameter.value))
-    if parameter.value_type == PolicyParameter.ValueType.INTEGER:
-        return int(parameter.value)
-    if parameter.value_type == PolicyParameter.ValueType.BOOLEAN:
-        return bool(parameter.value)
-    return parameter.value
+def _structural_ancestors(code: str) -> list[str]:
+    """GB/T 2260 parents read off the code itself: village -> town -> county -> city -> province."""
+    candidates = [code]
+    if len(code) == 12:
+        candidates.append(code[:9])
+    if len(code) >= 9:
+        candidates.append(code[:6])
+    candidates += [code[:4] + "00", code[:2] + "0000"]
+    return list(dict.fromkeys(candidates))
 
 
 def _region_chain(region: Region | str | None) -> list[str]:
-    """The region and its ancestors, nearest first: a county value overrides the city's, then Sichuan's."""
+    """The region and its ancestors, nearest first: a county value overrides the city's, then Sichuan's.
+
+    The parent links are the truth; the codes' structure only lets one query fetch them all at once.
+    """
     code = region.code if isinstance(region, Region) else region
+    if not code:
+        return []
+    known = dict(Region.objects.filter(code__in=_structural_ancestors(code)).values_list("code", "parent_id"))
     chain: list[str] = []
-    while code:
+    while code and code not in chain:
+        if code not in known:
+            parent = Region.objects.filter(code=code).values_list("parent_id", flat=True)
+            if not parent:
+                break
+            known[code] = parent[0]
         chain.append(code)
-        code = Region.objects.filter(code=code).values_list("parent_id", flat=True).first()
+        code = known[code]
     return chain
 
 
+def _region_label(region: Region | str | None) -> str:
+    code = region.code if isinstance(region, Region) else region
+    if not code:
+        return _("national")
+    name = Region.objects.filter(code=code).values_list("name", flat=True).first()
+    return f"{name}（{code}）" if name else code
+
+
 def policy_parameter(key: str, *, on: datetime.date, region: Region | str | None = None) -> ParameterValue:
+    """The value of `key` in force on `on` for `region`: the nearest region's row wins (county, city,
+    Sichuan, then the national row). Raises PolicyParameterMissing when nothing is in force."""
     chain = _region_chain(region)
     candidates = list(
         PolicyParameter.objects.filter(key=key, valid_from__lte=on)
@@ -73,21 +100,46 @@ def policy_parameter(key: str, *, on: datetime.date, region: Region | str | None
     )
     if not candidates:
         raise PolicyParameterMissing(
-            _("No policy parameter “%(key)s” is in force on %(date)s.") % {"key": key, "date": on.isoformat()},
-            extra={"key": key, "on": on.isoformat()},
+            _("No policy parameter “%(key)s” is in force on %(date)s for %(region)s. "
+              "An administrator must enter it before this can be decided.")
+            % {"key": key, "date": on.isoformat(), "region": _region_label(region)},
+            extra={"key": key, "on": on.isoformat(), "region": chain[0] if chain else None},
         )
     rank = {code: i for i, code in enumerate(chain)}
     best = min(candidates, key=lambda p: (rank.get(p.region_id, len(chain)), -p.valid_from.toordinal()))
     return ParameterValue(
-        key=key, value=_typed(best), unit=best.unit, valid_from=best.valid_from, valid_to=best.valid_to,
-        region_code=best.region_id, document=str(best.document) if best.document else "",
-        confidence=best.confidence,
+        key=key, value=parameter_value_typed(best.value_type, best.value), unit=best.unit,
+        valid_from=best.valid_from, valid_to=best.valid_to, region_code=best.region_id,
+        document=str(best.document) if best.document else "", confidence=best.confidence,
     )
 
 
 def policy_value(key: str, *, on: datetime.date, region: Region | str | None = None):
-    """`policy_value("skill_upgrade.amount.junior", on=date, region="510800")` -> Decimal("1000")."""
+    """`policy_value("jnts.amount.junior", on=date, region="510800")` -> Decimal("1000")."""
     return policy_parameter(key, on=on, region=region).value
+
+
+def parameter_search(*, key: str = "", region: str = "", on: datetime.date | None = None,
+                     confidence: str = "") -> QuerySet[PolicyParameter]:
+    """The parameter register for the list page. `region` is a region code or "national"."""
+    qs = PolicyParameter.objects.select_related("region", "document")
+    if key:
+        qs = qs.filter(key__icontains=key)
+    if region == "national":
+        qs = qs.filter(region__isnull=True)
+    elif region:
+        qs = qs.filter(region_id=region)
+    if on:
+        qs = qs.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    if confidence:
+        qs = qs.filter(confidence=confidence)
+    return qs.order_by("key", F("region_id").asc(nulls_first=True), "-valid_from")
+
+
+def parameter_history(key: str) -> QuerySet[PolicyParameter]:
+    """Every period of one key, national first, then each region, oldest first."""
+    return (PolicyParameter.objects.filter(key=key).select_related("region", "document", "created_by")
+            .order_by(F("region_id").asc(nulls_first=True), "valid_from"))
 
 
 @dataclass(frozen=True)
@@ -97,29 +149,49 @@ class WorkingDayResult:
     unknown_years: tuple[int, ...] = ()
 
 
+class _Calendar:
+    """The exception days and known years, loaded a window at a time as a count walks forward."""
+
+    WINDOW_DAYS = 120
+
+    def __init__(self, start: datetime.date):
+        self.exceptions: dict[datetime.date, bool] = {}
+        self.known_years: set[int] = set()
+        self.loaded_to = start
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day > self.loaded_to:
+            end = max(day, self.loaded_to + datetime.timedelta(days=self.WINDOW_DAYS))
+            self.exceptions.update(CalendarDay.objects.filter(date__gt=self.loaded_to, date__lte=end)
+                                   .values_list("date", "is_workday"))
+            self.known_years.update(CalendarYear.objects.filter(year__gte=self.loaded_to.year, year__lte=end.year)
+                                    .values_list("year", flat=True))
+            self.loaded_to = end
+        return self.exceptions.get(day, day.weekday() < 5)
+
+
 def working_days_add(start: datetime.date, days: int) -> WorkingDayResult:
-    """The date `days` working days after `start` (start itself not counted)."""
+    """The date `days` working days after `start` (start itself not counted).
+
+    Years whose official schedule is not entered count Monday to Friday and are named in `unknown_years`,
+    so a deadline never fails for want of a calendar but the page can warn that it may move.
+    """
     if days < 0:
         raise ValueError("days must not be negative")
-    # Load the exceptions for a generous window once, not a query per day.
-    horizon = start + datetime.timedelta(days=days * 3 + 60)
-    exceptions = dict(CalendarDay.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_workday"))
-    known_years = set(CalendarYear.objects.filter(year__gte=start.year, year__lte=horizon.year)
-                      .values_list("year", flat=True))
-    unknown: set[int] = set()
+    calendar = _Calendar(start)
     current = start
     remaining = days
+    counted_years: set[int] = set()
     while remaining:
         current += datetime.timedelta(days=1)
-        if current.year not in known_years:
-            unknown.add(current.year)
-        workday = exceptions.get(current, current.weekday() < 5)
-        if workday:
+        if calendar.is_workday(current):
             remaining -= 1
+        counted_years.add(current.year)
+    unknown = tuple(sorted(counted_years - calendar.known_years))
     if unknown:
         logger.warning("Working days counted Monday-Friday for years without an entered calendar: %s",
-                       sorted(unknown))
-    return WorkingDayResult(date=current, unknown_years=tuple(sorted(unknown)))
+                       list(unknown))
+    return WorkingDayResult(date=current, unknown_years=unknown)
 
 
 def is_working_day(day: datetime.date) -> bool:
@@ -131,11 +203,45 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    exceptions = dict(CalendarDay.objects.filter(date__gt=start, date__lte=end).values_list("date", "is_workday"))
+    calendar = _Calendar(start)
     count = 0
     current = start
     while current < end:
         current += datetime.timedelta(days=1)
-        if exceptions.get(current, current.weekday() < 5):
+        if calendar.is_workday(current):
             count += 1
     return count
+
+
+def calendar_unknown_years(start: datetime.date, end: datetime.date) -> tuple[int, ...]:
+    """Years between the two dates (inclusive) whose holidays are not entered: shown as a warning."""
+    years = set(range(min(start, end).year, max(start, end).year + 1))
+    known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return tuple(sorted(years - known))
+
+
+@dataclass(frozen=True)
+class CalendarYearSummary:
+    year: int
+    source: str
+    entered_at: datetime.datetime
+    holidays: int
+    workdays: int
+
+
+def calendar_year_summaries() -> list[CalendarYearSummary]:
+    """Each entered year with its number of weekday holidays and make-up working days."""
+    counts: dict[int, dict[bool, int]] = {}
+    for row in (CalendarDay.objects.values("date__year", "is_workday").annotate(n=Count("date"))
+                .order_by()):
+        counts.setdefault(row["date__year"], {})[row["is_workday"]] = row["n"]
+    return [
+        CalendarYearSummary(year=y.year, source=y.source, entered_at=y.entered_at,
+                            holidays=counts.get(y.year, {}).get(False, 0),
+                            workdays=counts.get(y.year, {}).get(True, 0))
+        for y in CalendarYear.objects.order_by("year")
+    ]
+
+
+def calendar_days_of_year(year: int) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.filter(date__year=year).order_by("date")

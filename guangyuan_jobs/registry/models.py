@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guangyuan_jobs.core.crypto import decrypt_value
 
@@ -17,7 +18,7 @@ class Region(models.Model):
         VILLAGE = "village", _("Village or community")
 
     code = models.CharField(_("code"), max_length=12, primary_key=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("region", "name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -78,7 +79,7 @@ class Enterprise(models.Model):
     """An employer or other unit, keyed on its unified social credit code (public, not encrypted)."""
 
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(pgettext_lazy("enterprise", "name"), max_length=128)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
@@ -119,6 +120,15 @@ class EnterpriseSizeClass(models.Model):
 
     class Meta:
         ordering = ["enterprise", "-valid_from"]
+        verbose_name = _("enterprise size class")
+        verbose_name_plural = _("enterprise size classes")
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "valid_from"], name="registry_size_class_unique_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="registry_size_class_period_ordered",
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.get_size_class_display()} {self.valid_from}–{self.valid_to or ''}"
