@@ -20,7 +20,7 @@ from guangyuan_jobs.casework.services import case_create_draft, case_submit, cas
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, person_get_or_create
 
-DEFAULT_PASSWORD = "Guangyuan-Demo-2026"
+DEFAULT_PASSWORD = "Guangyuan-Demo-2026"  # noqa: S105 - the documented demo password (README)
 
 # (username, display name, roles, scope, scope region)
 STAFF = (
@@ -41,10 +41,12 @@ STAFF = (
 )
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平")
+GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋",
+         "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平")
 DISTRICTS = ("510800", "510802", "510811", "510812", "510821", "510822", "510823", "510824")
-FIRMS = ("广元市利州建材有限公司", "广元市苍溪红心猕猴桃合作社", "剑阁县翠云廊文旅有限公司", "旺苍县米仓山茶业有限公司",
-         "青川县唐家河蜂业有限公司", "广元市昭化古城餐饮有限公司", "朝天区曾家山蔬菜专业合作社", "广元市嘉陵江物流有限公司")
+FIRMS = ("广元市利州建材有限公司", "广元市苍溪红心猕猴桃合作社", "剑阁县翠云廊文旅有限公司",
+         "旺苍县米仓山茶业有限公司", "青川县唐家河蜂业有限公司", "广元市昭化古城餐饮有限公司",
+         "朝天区曾家山蔬菜专业合作社", "广元市嘉陵江物流有限公司")
 
 # The state each demo case is driven to; REVIEWED appears often, so the demo approver has work waiting.
 TARGETS = (
@@ -176,7 +178,8 @@ class Command(BaseCommand):
         if target == CaseStatus.RETURNED:
             return step("return", "intake", "身份证复印件不清晰，请重新上传")
         if target == "accepted_incomplete":
-            return step("accept_incomplete", "intake", "容缺受理", missing_materials=[["bank_card", "社会保障卡或银行卡"]])
+            return step("accept_incomplete", "intake", "容缺受理",
+                        missing_materials=[["bank_card", "社会保障卡或银行卡"]])
         step("accept", "intake")
         if target == CaseStatus.ACCEPTED:
             return
