@@ -265,7 +265,11 @@ CELERY_TASK_ROUTES = {
     "guangyuan_jobs.reports.tasks.*": {"queue": "exports"},
     "guangyuan_jobs.casework.tasks.batch_*": {"queue": "batch"},
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died unacknowledged is delivered again after this many seconds (Redis transport).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Cases per transaction in a batch job (casework): large enough that per-task overhead vanishes, small enough
+# that row locks are short.
+CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 500)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "lapse-missing-materials": {"task": "guangyuan_jobs.casework.tasks.lapse_overdue_materials", "schedule": 3600},
@@ -314,7 +318,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"mask_pii": {"()": "guangyuan_jobs.core.masking.MaskPiiLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_pii"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -19,6 +19,7 @@ def make_id_number(*, region: str = "510802", birth: datetime.date = datetime.da
     """A valid 18-character resident ID (check digit computed), unique per call unless `seq` is given."""
     n = next(_sequence) if seq is None else seq
     order = (n * 2 + (1 if male else 0)) % 1000
+    birth += datetime.timedelta(days=n // 500)  # 500 sequence numbers per day, then the next day
     body = f"{region}{birth:%Y%m%d}{order:03d}"
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
@@ -45,7 +46,6 @@ def region(code: str = "510802") -> Region:
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
-        exclude = ("id_number",)
 
     id_number = factory.LazyFunction(make_id_number)
     name = factory.Sequence(lambda n: f"测试{n}")

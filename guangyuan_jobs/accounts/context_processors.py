@@ -23,8 +23,10 @@ NAV_ITEMS = (
     NavItem(_("Exports"), "reports:export_list", "bi-file-earmark-spreadsheet", "reports.export_report"),
     NavItem(_("Audit trail"), "audit:event_list", "bi-journal-text", "audit.view_auditevent"),
     NavItem(_("Account security"), "accounts:lockout_list", "bi-shield-lock", "accounts.manage_security"),
+    NavItem(_("People"), "registry:person_list", "bi-people", "registry.view_person", applicant=False),
+    NavItem(_("Enterprises"), "registry:enterprise_list", "bi-building", "registry.view_enterprise", applicant=False),
     NavItem(_("Policy parameters"), "policy:parameter_list", "bi-sliders", "policy.view_policyparameter"),
-    NavItem(_("Administration"), "admin:index", "bi-gear", "accounts.manage_users"),
+    NavItem(_("System administration"), "admin:index", "bi-gear", "accounts.manage_users"),
     NavItem(_("My account"), "accounts:profile", "bi-person-badge", None),
 )
 

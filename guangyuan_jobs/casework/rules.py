@@ -38,6 +38,7 @@ class Action:
     time_field: str = ""
     batchable: bool = False
     button: str = "primary"  # Bootstrap colour of its button
+    confirm: bool = False  # the page asks "really?" first: the action closes the case
 
 
 ACCEPT = "casework.accept_case"
@@ -54,7 +55,7 @@ ACTIONS: dict[str, Action] = {a.code: a for a in (
     Action("accept_incomplete", _("Accept with missing materials"), {S.SUBMITTED: ACCEPT}, S.ACCEPTED, By.STAFF,
            actor_field="accepted_by", time_field="accepted_at", button="outline-success"),
     Action("reject", _("Do not accept"), {S.SUBMITTED: ACCEPT}, S.REJECTED, By.STAFF, reason_required=True,
-           time_field="decided_at", button="outline-danger"),
+           time_field="decided_at", button="outline-danger", confirm=True),
     # 退回补正: back to the applicant for correction; whoever holds the case at its stage may return it.
     Action("return", _("Return for correction"), {S.SUBMITTED: ACCEPT, S.ACCEPTED: REVIEW, S.REVIEWED: APPROVE},
            S.RETURNED, By.STAFF, reason_required=True, button="outline-warning"),
@@ -67,14 +68,14 @@ ACTIONS: dict[str, Action] = {a.code: a for a in (
     # Refused at review, at approval, or after approval when an objection during public notice holds.
     Action("refuse", _("Refuse"), {S.ACCEPTED: REVIEW, S.REVIEWED: APPROVE, S.APPROVED: APPROVE,
                                    S.PUBLICIZED: APPROVE},
-           S.REFUSED, By.STAFF, reason_required=True, time_field="decided_at", button="outline-danger"),
+           S.REFUSED, By.STAFF, reason_required=True, time_field="decided_at", button="outline-danger", confirm=True),
     Action("publicize", _("Publish for public notice"), {S.APPROVED: "casework.publicize_case"}, S.PUBLICIZED,
            By.STAFF, batchable=True),
     Action("pay", _("Pay"), {S.PUBLICIZED: PAY, S.APPROVED: PAY}, S.PAID, By.STAFF,
            actor_field="paid_by", time_field="paid_at", batchable=True, button="success"),
     Action("withdraw", _("Withdraw"), {S.DRAFT: None, S.SUBMITTED: None, S.RETURNED: None, S.ACCEPTED: None,
                                        S.REVIEWED: None},
-           S.WITHDRAWN, By.APPLICANT, button="outline-secondary"),
+           S.WITHDRAWN, By.APPLICANT, button="outline-secondary", confirm=True),
     Action("lapse", _("Lapse"), {S.ACCEPTED: None, S.REVIEWED: None}, S.LAPSED, By.SYSTEM,
            time_field="decided_at"),
 )}

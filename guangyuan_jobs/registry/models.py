@@ -1,10 +1,13 @@
 """People, enterprises and administrative divisions: every other app refers to these."""
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guangyuan_jobs.core.crypto import decrypt_value
+from guangyuan_jobs.core.identifiers import parse_resident_id
 
 
 class Region(models.Model):
@@ -46,7 +49,6 @@ class Person(models.Model):
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     name = models.CharField(_("name"), max_length=64)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -73,6 +75,12 @@ class Person(models.Model):
     @property
     def bank_account(self) -> str:
         return decrypt_value(self.bank_account_encrypted)
+
+    @property
+    def birth_date(self) -> datetime.date:
+        """Read from the encrypted number, never stored apart: the masked ID hides exactly the birth date,
+        so a clear birth-date column beside it would give the full number back."""
+        return parse_resident_id(self.id_number).birth_date
 
 
 class Enterprise(models.Model):
@@ -103,6 +111,12 @@ class Enterprise(models.Model):
     @property
     def bank_account(self) -> str:
         return decrypt_value(self.bank_account_encrypted)
+
+    @property
+    def birth_date(self) -> datetime.date:
+        """Read from the encrypted number, never stored apart: the masked ID hides exactly the birth date,
+        so a clear birth-date column beside it would give the full number back."""
+        return parse_resident_id(self.id_number).birth_date
 
 
 class EnterpriseSizeClass(models.Model):

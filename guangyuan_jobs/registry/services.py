@@ -36,7 +36,7 @@ def person_get_or_create(*, id_number: str, name: str, actor, phone: str = "", r
             person = Person.objects.create(
                 id_number_encrypted=encrypt_value(parsed.number), id_number_hash=digest,
                 id_number_masked=mask_id_number(parsed.number), name=name, sex=parsed.sex,
-                birth_date=parsed.birth_date, phone=phone, region=region,
+                phone=phone, region=region,
             )
     except IntegrityError:
         # Registered by a concurrent request between our look-up and insert.

@@ -36,14 +36,8 @@ from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 500
 ITEM_INSERT_BATCH = 5000
 FIRST_APPROVAL = "first_approval"
-
-
-def _chunk_size() -> int:
-    # A transaction per chunk: large enough that per-task overhead vanishes, small enough that locks are short.
-    return getattr(settings, "CASEWORK_BATCH_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)
 
 
 @transaction.atomic
@@ -99,7 +93,7 @@ def batch_process(*, job_id) -> BatchJob | None:
         return job
     BatchJob.objects.filter(pk=job.pk).exclude(status=BatchJob.Status.COMPLETED).update(
         status=BatchJob.Status.RUNNING, started_at=Coalesce(F("started_at"), timezone.now()), error="")
-    size = _chunk_size()
+    size = settings.CASEWORK_BATCH_CHUNK_SIZE
     while _batch_chunk(job=job, size=size):
         pass
     return _batch_finish(job)
