@@ -265,8 +265,14 @@ CELERY_TASK_ROUTES = {
     "guangyuan_jobs.reports.tasks.*": {"queue": "exports"},
     "guangyuan_jobs.casework.tasks.batch_*": {"queue": "batch"},
 }
-# A task whose worker died unacknowledged is delivered again after this many seconds (Redis transport).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A task whose worker died unacknowledged is delivered again after this many seconds (Redis transport);
+# workers look for such tasks every few seconds (kombu's default sweep is every 100 s).
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+    "unacked_restore_throttle": 1,
+}
 # Cases per transaction in a batch job (casework): large enough that per-task overhead vanishes, small enough
 # that row locks are short.
 CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 500)
@@ -298,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the case status wherever it appears (status, from_status, to_status).
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "guangyuan_jobs.casework.models.CaseStatus"},
 }
 
 # Production hardening; `check --deploy --fail-level WARNING` passes with these.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from guangyuan_jobs.casework.models import CaseStatus
+from guangyuan_jobs.casework.models import CLOSED_STATUSES, CaseStatus
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError
 
 S = CaseStatus
@@ -167,6 +167,23 @@ def transition_refusal(action: Action, *, case, actor: ActorView, facts: CaseFac
                                     code="notice_required")
         if not facts.payment_pending:
             return ApplicationError(_("This case has no payment order waiting."), code="no_payment_order")
+    return None
+
+
+# Materials cannot be added once the case is decided and closed, or paid.
+UPLOAD_CLOSED_STATUSES = (*CLOSED_STATUSES, S.PAID)
+# Staff who put papers into a case: the counter clerk filing for someone, and intake scanning what was handed in.
+UPLOADER_STAFF_PERMISSIONS = frozenset({"casework.file_case_for_other", "casework.accept_case"})
+
+
+def material_upload_refusal(*, actor: ActorView, status: str) -> ApplicationError | None:
+    """Why `actor` may not add a material to a case in `status` they can see, or None."""
+    own = actor.owns_case and "casework.file_case" in actor.permissions
+    counter = not actor.is_applicant and actor.in_scope and bool(actor.permissions & UPLOADER_STAFF_PERMISSIONS)
+    if not (own or counter):
+        return ForbiddenError(_("You may not add materials to this case."))
+    if status in UPLOAD_CLOSED_STATUSES:
+        return ApplicationError(_("This case is closed: no more materials can be added."), code="case_closed")
     return None
 
 

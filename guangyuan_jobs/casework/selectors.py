@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from guangyuan_jobs.accounts.selectors import scope_queryset
 from guangyuan_jobs.casework.kinds import CaseKind, get_kind
-from guangyuan_jobs.casework.models import BatchItem, BatchJob, Case, CaseTransition, MissingMaterial, Payment
+from guangyuan_jobs.casework.models import (
+    BatchItem,
+    BatchJob,
+    Case,
+    CaseStatus,
+    CaseTransition,
+    MissingMaterial,
+    Payment,
+)
 from guangyuan_jobs.casework.rules import (
     ACTIONS,
     PENDING_DECISION_STATUSES,
@@ -24,10 +32,12 @@ _TRUE = {"1", "true", "yes", "on"}
 
 
 def case_scope(queryset: QuerySet, *, user) -> QuerySet:
-    """The cases of `queryset` the user may see: applicants their own, staff with view_case their area."""
-    if user is not None and user.is_authenticated and not user.is_applicant and not user.has_perm(
-            "casework.view_case"):
-        return queryset.none()
+    """The cases of `queryset` the user may see: applicants their own, staff with view_case their area.
+    A draft is the applicant's until submitted: staff see only the drafts they started at the counter."""
+    if user is not None and user.is_authenticated and not user.is_applicant:
+        if not user.has_perm("casework.view_case"):
+            return queryset.none()
+        queryset = queryset.exclude(Q(status=CaseStatus.DRAFT) & ~Q(created_by=user))
     return scope_queryset(queryset, user=user, region_field="region", person_field="applicant_person",
                           enterprise_field="applicant_enterprise")
 

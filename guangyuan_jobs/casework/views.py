@@ -14,12 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from guangyuan_jobs.casework import selectors, services
 from guangyuan_jobs.casework.forms import AttachmentForm, BatchStartForm, CaseFilterForm, TransitionForm
 from guangyuan_jobs.casework.models import BatchItem, BatchJob, CaseStatus
-from guangyuan_jobs.casework.rules import ACTIONS, is_overdue
-from guangyuan_jobs.casework.services.attachments import UPLOAD_CLOSED_STATUSES
+from guangyuan_jobs.casework.rules import ACTIONS, is_overdue, material_upload_refusal
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, NotFoundError
 from guangyuan_jobs.core.pagination import paginate
-
-UPLOAD_STAFF_PERMISSIONS = ("casework.file_case_for_other", "casework.accept_case")
 
 
 def _case_or_404(user, ref):
@@ -64,11 +61,8 @@ def _materials_for_upload(case, kind) -> list[tuple[str, str]]:
 
 
 def _may_upload(user, case) -> bool:
-    if case.status in UPLOAD_CLOSED_STATUSES:
-        return False
-    if user.is_applicant:
-        return user.has_perm("casework.file_case")
-    return any(user.has_perm(p) for p in UPLOAD_STAFF_PERMISSIONS)
+    view = selectors.actor_view(user=user, case=case, in_scope=True)  # the page is shown only in scope
+    return material_upload_refusal(actor=view, status=case.status) is None
 
 
 def _detail_context(request, case, *, transition_form=None, upload_form=None, error=None):

@@ -203,3 +203,10 @@ def test_enterprise_applicant_sees_its_own_claims(crew, enterprise_applicant):
     body = api(enterprise_applicant).get(LIST).json()
     assert [i["ref"] for i in body["results"]] == [own.ref]
     assert own.applicant_enterprise.credit_code in body["results"][0]["applicant"]
+
+
+def test_drafts_stay_with_their_applicant(crew):
+    draft = new_case(crew.applicant, submit=False)
+    assert api(crew.reviewer).get(LIST).json()["count"] == 0
+    assert api(crew.reviewer).get(detail_url(draft)).status_code == 404
+    assert [i["ref"] for i in api(crew.applicant).get(LIST).json()["results"]] == [draft.ref]

@@ -1,8 +1,14 @@
 """Batch actions as jobs: chunked, set-based, per-case results with reasons, resumable, nothing done twice."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.test import override_settings
@@ -14,6 +20,7 @@ from guangyuan_jobs.casework.rules import reference_new
 from guangyuan_jobs.casework.tasks import batch_run
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
 from tests.casework.conftest import TEST_AMOUNT, Crew, move
+from tests.conftest import ROOT
 from tests.factories import make_user
 
 CHUNK = 150
@@ -195,3 +202,63 @@ def test_running_job_page_polls_its_progress(crew, client):
     client.force_login(crew.approver)
     page = client.get(f"/cases/batches/{job.pk}/").content.decode()
     assert f'hx-get="/cases/batches/{job.pk}/progress/"' in page and 'hx-trigger="every 1s"' in page
+
+
+@pytest.fixture
+def slow_batch_env(monkeypatch):
+    """Small chunks, so a worker can be killed in the middle of a batch; a short visibility timeout, so the
+    broker hands the unacknowledged task to the next worker within seconds instead of an hour."""
+    monkeypatch.setenv("CASEWORK_BATCH_CHUNK_SIZE", "10")
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "3")
+
+
+def _start_worker(queue: str) -> subprocess.Popen:
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "TESTING": "1", "CELERY_TASK_ALWAYS_EAGER": "0", "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    })
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "guangyuan_jobs", "worker", "-Q", queue, "-c", "2", "--pool",
+         "threads", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_for(condition, *, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.mark.celery_worker
+def test_a_worker_killed_mid_batch_is_replaced_and_the_batch_completes_once(slow_batch_env, celery_worker,
+                                                                           reference_data):
+    from guangyuan_jobs.celery import app
+
+    crew = Crew()
+    cases = many_reviewed(crew, 1000)
+    job = services.batch_start(action="approve", actor=crew.approver, case_refs=[c.ref for c in cases])
+    _wait_for(lambda: BatchJob.objects.get(pk=job.pk).processed > 0, timeout=30, what="the first chunk")
+    celery_worker.send_signal(signal.SIGKILL)
+    celery_worker.wait(timeout=10)
+    job.refresh_from_db()
+    assert job.status == BatchJob.Status.RUNNING and 0 < job.processed < job.total
+
+    replacement = _start_worker(app.conf.task_default_queue)
+    try:
+        _wait_for(lambda: BatchJob.objects.get(pk=job.pk).status == BatchJob.Status.COMPLETED, timeout=90,
+                  what="the batch to complete on the replacement worker")
+    finally:
+        replacement.terminate()
+        replacement.wait(timeout=10)
+    job.refresh_from_db()
+    assert (job.total, job.processed, job.applied, job.skipped) == (1000, 1000, 1000, 0)
+    assert Case.objects.filter(status=CaseStatus.APPROVED, version=5).count() == 1000
+    assert Payment.objects.count() == 1000
+    assert AuditEvent.objects.filter(event_type="case.approve").count() == 1000

@@ -43,7 +43,7 @@ def test_hundred_concurrent_approvals_one_wins(require_postgres, reference_data)
 
     def approve():
         try:
-            _connect_with_patience(time.monotonic() + 90)
+            _connect_with_patience(time.monotonic() + 120)
             approver = User.objects.get(pk=crew.approver.pk)
             client = APIClient()
             client.force_authenticate(user=approver)
@@ -65,7 +65,10 @@ def test_hundred_concurrent_approvals_one_wins(require_postgres, reference_data)
     for thread in threads:
         thread.join()
 
-    assert errors == []
+    if errors:
+        broken = [e for e in errors if not isinstance(e, threading.BrokenBarrierError)]
+        pytest.fail(f"{len(errors)} racers failed before racing; first cause: {broken[:1] or errors[:1]!r}. "
+                    f"The race needs {THREADS} free PostgreSQL connections at once (max_connections).")
     assert sorted(statuses) == [200] + [409] * (THREADS - 1)
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED and case.version == seen + 1

@@ -107,3 +107,14 @@ def test_lapse_task_lapses_only_cases_past_their_due_date(crew, sms_outbox, djan
     assert [m.phone for m in sms_outbox] == [overdue.applicant_person.phone]
     assert overdue.ref in sms_outbox[0].text and "失效" in sms_outbox[0].text
     assert lapse_overdue_materials.delay().get() == 0  # nothing twice
+
+
+def test_returned_case_is_accepted_afresh_with_a_new_list(crew):
+    case = accept_incomplete(case_at("submitted", crew), crew)
+    case = move(case, "return", crew.reviewer, comment="请补正申请表")
+    assert not case.missing_materials.exists()
+    case = move(case, "resubmit", crew.applicant)
+    case = accept_incomplete(case, crew)  # the same codes again: no clash with the old requests
+    assert case.missing_materials.filter(supplied_at__isnull=True).count() == 2
+    event = AuditEvent.objects.get(event_type="case.return", object_id=case.ref)
+    assert event.details["missing_materials_withdrawn"] == ["BANK", "SOCIAL"]

@@ -13,21 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.casework.models import (
-    CLOSED_STATUSES,
     Attachment,
     Case,
     CaseStatus,
     CaseTransition,
     MissingMaterial,
 )
-from guangyuan_jobs.casework.rules import SNIFF_BYTES, file_type_sniff
+from guangyuan_jobs.casework.rules import SNIFF_BYTES, file_type_sniff, material_upload_refusal
 from guangyuan_jobs.casework.selectors import actor_view, case_visible, kind_for
-from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from guangyuan_jobs.core.errors import ApplicationError, ConflictError, NotFoundError
 
-# Materials cannot be added once the case is decided and closed, or paid.
-UPLOAD_CLOSED_STATUSES = (*CLOSED_STATUSES, CaseStatus.PAID)
 SUPPLEMENT_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.REVIEWED)
-_UPLOADER_STAFF_PERMISSIONS = frozenset({"casework.file_case_for_other", "casework.accept_case"})
 
 
 def _visible_case(*, case: Case, actor) -> Case:
@@ -39,7 +35,7 @@ def _visible_case(*, case: Case, actor) -> Case:
 
 def _safe_name(name: str) -> str:
     """The uploader's file name, kept only as data (shown, and given back on download)."""
-    name = unicodedata.normalize("NFC", os.path.basename(str(name or "")).replace("\\", "/").split("/")[-1])
+    name = unicodedata.normalize("NFC", os.path.basename(str(name or "").replace("\\", "/")))
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
     return name[:200] or "upload"
 
@@ -73,13 +69,10 @@ def attachment_add(*, case: Case, material_code: str, uploaded_file, actor) -> A
     """Store an uploaded material under a server-made name, with its type judged by content and its sha256.
     The applicant (or a counter clerk in the case's area) may add materials until the case is closed."""
     current = _visible_case(case=case, actor=actor)
-    view = actor_view(user=actor, case=current, in_scope=True)
-    own = view.owns_case and "casework.file_case" in view.permissions
-    counter = not view.is_applicant and bool(view.permissions & _UPLOADER_STAFF_PERMISSIONS)
-    if not (own or counter):
-        raise ForbiddenError(_("You may not add materials to this case."))
-    if current.status in UPLOAD_CLOSED_STATUSES:
-        raise ApplicationError(_("This case is closed: no more materials can be added."), code="case_closed")
+    refusal = material_upload_refusal(actor=actor_view(user=actor, case=current, in_scope=True),
+                                      status=current.status)
+    if refusal is not None:
+        raise refusal
     kind = kind_for(current)
     codes = {m.code for m in kind.materials} if kind else set()
     codes |= set(current.missing_materials.filter(supplied_at__isnull=True).values_list("material_code", flat=True))

@@ -217,6 +217,13 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
         ])
         details["missing_materials"] = [{"code": m.code, "label": m.label} for m in missing]
         details["missing_due_date"] = plan.missing_due.isoformat()
+    elif act.code == "return":
+        # The corrected claim is accepted afresh, with its own list of what is missing; the old requests
+        # end here (they stay in the audit trail) so they can neither block nor lapse the new acceptance.
+        withdrawn = current.missing_materials.filter(supplied_at__isnull=True)
+        if withdrawn:
+            details["missing_materials_withdrawn"] = list(withdrawn.values_list("material_code", flat=True))
+            withdrawn.delete()
     event = audit_log(actor=actor, event_type=f"case.{act.code}", obj=current, details=details)
     _payment_effects(act, case=current, stage=plan.stage, approval_event_id=event.pk, now=now, comment=comment)
     if act.code in NOTIFIED_ACTIONS and not plan.stage:
