@@ -8,6 +8,7 @@ api_v1 = [
     path("auth/", include("guangyuan_jobs.accounts.api_urls")),
     path("cases/", include("guangyuan_jobs.casework.api_urls")),
     path("exports/", include("guangyuan_jobs.reports.api_urls")),
+    path("subsidies/", include("subsidies.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("audit/", include("guangyuan_jobs.audit.urls")),
     path("registry/", include("guangyuan_jobs.registry.urls")),
     path("policy/", include("guangyuan_jobs.policy.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

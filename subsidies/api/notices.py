@@ -1,0 +1,3 @@
+"""API: notices (/api/v1/subsidies/...). Filled by its helper."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API: outreach (/api/v1/subsidies/...). Filled by its helper."""
+
+urlpatterns: list = []

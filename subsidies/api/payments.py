@@ -1,0 +1,3 @@
+"""API: payments (/api/v1/subsidies/...). Filled by its helper."""
+
+urlpatterns: list = []

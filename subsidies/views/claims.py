@@ -1,0 +1,3 @@
+"""Pages: claims. Filled by its helper."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: notices. Filled by its helper."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: outreach. Filled by its helper."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: payments. Filled by its helper."""
+
+urlpatterns: list = []

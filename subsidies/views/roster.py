@@ -1,0 +1,3 @@
+"""Pages: roster. Filled by its helper."""
+
+urlpatterns: list = []
