@@ -205,7 +205,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# The demo and the tests serve static files from the app folders; production from collectstatic's output.
+STATIC_ROOT = None if DEMO_MODE or TESTING else BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEMO_MODE or TESTING
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploaded and exported files are served only through permission-checked views, never by URL.
