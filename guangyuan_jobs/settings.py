@@ -180,6 +180,8 @@ SMS_CODE_MAX_ATTEMPTS = env_int("SMS_CODE_MAX_ATTEMPTS", 5)
 SMS_RESEND_SECONDS = env_int("SMS_RESEND_SECONDS", 60)
 SMS_MAX_PER_PHONE_PER_HOUR = env_int("SMS_MAX_PER_PHONE_PER_HOUR", 5)
 SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 20)
+# Objections to a public notice are lodged without signing in: a cap per client IP and hour.
+OBJECTION_MAX_PER_IP_PER_HOUR = env_int("OBJECTION_MAX_PER_IP_PER_HOUR", 5)
 
 # django-axes: 5 failures per username and IP lock for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -283,6 +285,7 @@ CELERY_BEAT_SCHEDULE = {
     "lapse-missing-materials": {"task": "guangyuan_jobs.casework.tasks.lapse_overdue_materials", "schedule": 3600},
     "seal-audit-chain": {"task": "guangyuan_jobs.audit.tasks.seal_audit_chain", "schedule": 60},
     "purge-expired-exports": {"task": "guangyuan_jobs.reports.tasks.purge_expired_exports", "schedule": 3600},
+    "lapse-unconfirmed-refunds": {"task": "subsidies.tasks.roster_refunds_lapse", "schedule": 3600},
 }
 
 REST_FRAMEWORK = {
@@ -307,7 +310,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the case status wherever it appears (status, from_status, to_status).
-    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "guangyuan_jobs.casework.models.CaseStatus"},
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "guangyuan_jobs.casework.models.CaseStatus",
+                            "ExportJobStatusEnum": "guangyuan_jobs.reports.models.ExportJob.Status"},
 }
 
 # Production hardening; `check --deploy --fail-level WARNING` passes with these.

@@ -40,6 +40,11 @@ class CaseKind:
     eligibility: Callable | None = None
     # The amount and its explanation. Takes the case.
     amount: Callable | None = None
+    # Effects of a move on the kind's own tables, run inside the move's transaction once the cases moved:
+    # on_transition(cases=[...], action="approve", actor=user). A batch passes a chunk's cases at once, as
+    # they were read before the move; a first of two approvals (no move) is not passed. Raising an
+    # ApplicationError undoes the move.
+    on_transition: Callable | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 overlap. `voided` is set when the case closes (refused, withdrawn, lapsed, not accepted), so the partial unique
 constraints below hold only for live claims."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,9 @@ LIVE = Q(voided=False)
 class BenefitPeriod(models.Model):
     """A period in which a person draws one of the mutually exclusive unemployment benefits (DOMAIN.md §3.2):
     on PostgreSQL an exclusion constraint refuses two live periods of one person that overlap, whatever the
-    benefit; on SQLite the service checks it."""
+    benefit (migration 0004 onwards); on SQLite the service checks it. An unemployment-subsidy claim holds its
+    period from submission, so an overlap is refused when the claim comes in, not in the middle of a batch
+    approval; the period is voided when the claim closes and cut short when its payments stop."""
 
     class Benefit(models.TextChoices):
         UI_BENEFIT = "ui_benefit", _("Unemployment insurance benefit (失业保险金)")
@@ -47,6 +50,11 @@ class UnemploymentSubsidyDetail(models.Model):
         BENEFIT_EXPIRED = "benefit_expired", _("UI benefit expired, still unemployed")
         NOT_ELIGIBLE_FOR_UI = "not_eligible", _("Insured, but not eligible for UI benefit")
 
+    class StopReason(models.TextChoices):
+        REEMPLOYED = "reemployed", _("Re-employed and insured")
+        UI_BENEFIT = "ui_benefit", _("Started drawing unemployment-insurance benefit")
+        OTHER = "other", _("Other legal ground (death, military service, emigration, pension, prison)")
+
     case = models.OneToOneField("casework.Case", on_delete=models.PROTECT, primary_key=True,
                                 related_name="unemployment_subsidy")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
@@ -56,7 +64,7 @@ class UnemploymentSubsidyDetail(models.Model):
     monthly_amount = models.DecimalField(_("monthly amount"), max_digits=10, decimal_places=2, null=True, blank=True)
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
-    stop_reason = models.CharField(_("stop reason"), max_length=32, blank=True)
+    stop_reason = models.CharField(_("stop reason"), max_length=32, blank=True, choices=StopReason.choices)
     voided = models.BooleanField(default=False)
 
     class Meta:
@@ -157,10 +165,21 @@ class StartupSubsidyDetail(models.Model):
     business_name = models.CharField(_("business name"), max_length=128)
     business_credit_code = models.CharField(_("business credit code"), max_length=18)
     registered_on = models.DateField(_("registered on"))
+    # No start-up subsidy standard is on record (DOMAIN.md §12.5): until a parameter exists, the reviewer sets
+    # each claim's amount with a reason, and the case page says so.
+    reviewer_amount = models.DecimalField(_("amount set by the reviewer"), max_digits=10, decimal_places=2,
+                                          null=True, blank=True)
+    reviewer_amount_reason = models.CharField(_("reason for the amount"), max_length=200, blank=True)
+    reviewer_amount_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
     voided = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person"], condition=LIVE, name="cybt_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=LIVE, name="cybt_once_per_person"),
+            models.CheckConstraint(condition=Q(reviewer_amount__isnull=True) | Q(reviewer_amount__gt=0),
+                                   name="cybt_reviewer_amount_positive"),
+        ]
 
 
 class StablePostRefundDetail(models.Model):

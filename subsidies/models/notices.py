@@ -49,6 +49,8 @@ class Objection(models.Model):
     text = models.TextField(_("objection"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     lodged_at = models.DateTimeField(auto_now_add=True)
+    # Where it came from: objections are lodged without signing in, so they are rate-limited per address.
+    lodged_ip = models.GenericIPAddressField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -56,3 +58,7 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["-lodged_at"]
+        indexes = [
+            models.Index(fields=["case", "status"], name="objection_case_status_idx"),
+            models.Index(fields=["lodged_ip", "lodged_at"], name="objection_ip_time_idx"),
+        ]

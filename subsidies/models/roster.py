@@ -4,11 +4,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 def roster_path(instance, filename):
-    return f"rosters/{instance.created_at:%Y/%m}/{instance.id.hex}.xlsx"
+    # A server-made name. The file is stored before created_at is filled in (fields save in order), so the
+    # month is today's.
+    return f"rosters/{timezone.localdate():%Y/%m}/{instance.id.hex}.xlsx"
 
 
 class RosterImport(models.Model):
@@ -37,8 +40,12 @@ class RosterImport(models.Model):
     preview = models.JSONField(default=list, blank=True)
     rejected_file = models.FileField(upload_to="rosters/rejected/", max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # The preview this import carries out for real (same stored file).
+    preview_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="imports")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the current run started; a run started later (a redelivered task) supersedes it.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,1 +1,501 @@
-"""Services: claims."""
+"""Online claims: filing a draft with its details, correcting it, submitting (idempotently), withdrawing; the
+effects of the case's moves on the claim's own tables; the unemployment subsidy's monthly schedule and its
+stop; the amount a reviewer sets where no standard is on record.
+
+Casework owns the case and its lifecycle; these services add what each kind needs around it. No double
+benefit: the detail tables' partial unique constraints (live rows only) and, on PostgreSQL, an exclusion
+constraint on benefit periods refuse duplicates in the database; the rules' blocking findings (yearly limits,
+levels, months used) are checked at submission with the applicant's row locked, so two submissions of one
+person are judged one after the other.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from guangyuan_jobs.audit.services import audit_log
+from guangyuan_jobs.casework.kinds import get_kind
+from guangyuan_jobs.casework.models import Case, CaseStatus, IdempotencyKey
+from guangyuan_jobs.casework.selectors import case_visible
+from guangyuan_jobs.casework.services import case_create_draft, case_submit, case_transition
+from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from guangyuan_jobs.core.identifiers import parse_credit_code
+from guangyuan_jobs.core.masking import mask_id_number
+from guangyuan_jobs.registry.models import Enterprise, Person, Region
+from guangyuan_jobs.registry.services import enterprise_get_or_create, person_find, person_get_or_create
+from subsidies import rules
+from subsidies.forms_claims import CLAIM_FORMS, HiringSubsidyForm
+from subsidies.kinds import CLAIM_RULES, claim_assess, claim_detail, sybzj_schedule_for
+from subsidies.models import (
+    BenefitPeriod,
+    StablePostRefundDetail,
+    StartupSubsidyDetail,
+    SubsidyInstalment,
+    UnemploymentSubsidyDetail,
+)
+
+EDITABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.RETURNED)
+CLOSING_ACTIONS = frozenset({"reject", "refuse", "withdraw", "lapse"})
+SUBMITTING_ACTIONS = frozenset({"submit", "resubmit"})
+SCHEDULE_STATUSES = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED, CaseStatus.PAID)
+UNPAID_INSTALMENTS = (SubsidyInstalment.Status.SCHEDULED, SubsidyInstalment.Status.PAYABLE)
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")  # visible ASCII, as the IETF draft allows
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The same Idempotency-Key was sent with a different request."""
+
+    http_status = 422
+    default_code = "idempotency_key_reused"
+
+
+def _subsidy_kind(code: str):
+    if code not in CLAIM_RULES:
+        raise ApplicationError(gettext("Unknown kind of claim “%(kind)s”.") % {"kind": code}, code="unknown_kind")
+    return get_kind(code)
+
+
+def claim_form_validate(*, kind: str, data, keep_hired_person: bool = False):
+    """The kind's form, bound to `data` and valid; ValidationError with every field's message otherwise."""
+    form_class = CLAIM_FORMS[kind]
+    options = {"keep_hired_person": keep_hired_person} if form_class is HiringSubsidyForm else {}
+    form = form_class(data=data, **options)
+    if not form.is_valid():
+        raise ValidationError({field: [e["message"] for e in errors]
+                               for field, errors in form.errors.get_json_data().items()})
+    return form
+
+
+def _claim_period(kind: str, cleaned: dict, *, region) -> tuple[datetime.date | None, datetime.date | None]:
+    """The case's period, which casework's one-open-claim constraint keys on. Kinds whose details carry their
+    own once-only constraints (per certificate, per person hired, once per person) leave it empty, so two
+    certificates or two hires of one day are not mistaken for the same claim."""
+    if kind == "WGFH":
+        year = cleaned["premium_year"]
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if kind == "SYBZJ":
+        schedule = sybzj_schedule_for(region=region, detail=UnemploymentSubsidyDetail(**cleaned))
+        return cleaned["unemployed_since"], schedule.end if schedule else None
+    if kind == "SBBT":
+        start = cleaned["period_start"]
+        return start, rules.months_add(start, cleaned["months"]) - datetime.timedelta(days=1)
+    return None, None
+
+
+def _duplicate(kind: str, detail) -> ConflictError:
+    """The live claim a refused detail row collided with, named for the applicant."""
+    model = CLAIM_RULES[kind].detail_model
+    live = model.objects.filter(voided=False).exclude(case_id=detail.case_id)
+    if kind == "WGFH":
+        live = live.filter(enterprise_id=detail.enterprise_id, premium_year=detail.premium_year)
+        message = _("A stable-post refund for this enterprise and year already exists: %(ref)s.")
+    elif kind == "SYBZJ":
+        live = live.filter(person_id=detail.person_id)
+        message = _("The unemployment subsidy is granted once per person: claim %(ref)s already exists.")
+    elif kind == "JNTS":
+        live = (live.filter(person_id=detail.person_id, occupation_code=detail.occupation_code, level=detail.level)
+                | live.filter(certificate_no=detail.certificate_no))
+        message = _("A skill-upgrade subsidy for this occupation and level, or for this certificate, already "
+                    "exists: %(ref)s.")
+    elif kind == "XNJY":
+        live = live.filter(hired_person_id=detail.hired_person_id)
+        message = _("A hiring subsidy for this person already exists (one employer per person): %(ref)s.")
+    else:
+        live = live.filter(person_id=detail.person_id)
+        message = _("This subsidy is granted once per person: claim %(ref)s already exists.")
+    ref = live.values_list("case__ref", flat=True).first() or "—"
+    return ConflictError(gettext(str(message)) % {"ref": ref}, code="duplicate_claim", extra={"ref": ref})
+
+
+def _detail_save(kind: str, detail, *, update_fields=None) -> None:
+    try:
+        with transaction.atomic():
+            detail.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        raise _duplicate(kind, detail) from exc
+
+
+def _hired_person(form, *, actor) -> Person | None:
+    number = form.cleaned_data.get("hired_id_number")
+    if not number:
+        return None
+    person = person_find(id_number=number)
+    if person is None:
+        return person_get_or_create(id_number=number, name=form.cleaned_data["hired_name"].strip(), actor=actor)
+    return person
+
+
+def _audit_data(form) -> dict:
+    data = {k: str(v) for k, v in form.cleaned_data.items() if v not in ("", None)}
+    if "hired_id_number" in data:
+        data["hired_id_number"] = mask_id_number(data["hired_id_number"])
+    return data
+
+
+@transaction.atomic
+def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
+               applicant_enterprise: Enterprise | None = None, data, region: Region | None = None) -> Case:
+    """A draft claim of `kind` with its details. Raises ValidationError for bad data (every field's message),
+    ForbiddenError when the actor may not file for this applicant, ConflictError when a live claim already
+    covers the same thing (the database's constraints say so)."""
+    _subsidy_kind(kind)
+    form = claim_form_validate(kind=kind, data=data)
+    cleaned = form.cleaned_data
+    applicant = applicant_person or applicant_enterprise
+    region = region or getattr(applicant, "region", None)
+    period_start, period_end = _claim_period(kind, cleaned, region=region.pk if region else None)
+    case = case_create_draft(kind=kind, actor=actor, applicant_person=applicant_person,
+                             applicant_enterprise=applicant_enterprise, region=region, period_start=period_start,
+                             period_end=period_end)
+    values = form.detail_values()
+    owner = {"enterprise": applicant_enterprise} if applicant_enterprise is not None else {"person": applicant_person}
+    if kind == "WGFH":
+        values["channel"] = StablePostRefundDetail.Channel.APPLICATION
+    elif kind == "XNJY":
+        values["hired_person"] = _hired_person(form, actor=actor)
+    detail = CLAIM_RULES[kind].detail_model(case=case, **owner, **values)
+    _detail_save(kind, detail)
+    audit_log(actor=actor, event_type="subsidies.claim_filed", obj=case, details={"kind": kind,
+                                                                                   "data": _audit_data(form)})
+    return case
+
+
+def _applicant_side_refusal(case: Case, actor) -> ForbiddenError | None:
+    """Casework's rule for applicant actions: the applicant, or the counter clerk who filed the claim."""
+    own = actor.is_applicant and actor.has_perm("casework.file_case") and (
+        (case.applicant_person_id is not None and case.applicant_person_id == actor.person_id)
+        or (case.applicant_enterprise_id is not None and case.applicant_enterprise_id == actor.enterprise_id))
+    counter = (not actor.is_applicant and actor.has_perm("casework.file_case_for_other")
+               and case.created_by_id == actor.pk)
+    if own or counter:
+        return None
+    return ForbiddenError(_("Only the applicant, or a clerk filing for them, may do this."))
+
+
+def _claim_case(case: Case, actor, *, lock: bool = False) -> Case:
+    """The claim as it is now, if the actor may see it and it is a subsidy claim; NotFoundError otherwise."""
+    qs = Case.objects.select_for_update() if lock else Case.objects
+    current = qs.filter(pk=case.pk).first()
+    if (current is None or current.kind not in CLAIM_RULES or actor is None or not actor.is_authenticated
+            or not case_visible(user=actor, case=current)):
+        raise NotFoundError()
+    return current
+
+
+@transaction.atomic
+def claim_update_draft(*, case: Case, actor, data) -> Case:
+    """Correct a draft, or a claim returned for correction: `data` holds the fields to change, the others
+    stay. Status, amounts and the applicant are not claim data and cannot be set this way."""
+    current = _claim_case(case, actor, lock=True)
+    refusal = _applicant_side_refusal(current, actor)
+    if refusal is not None:
+        raise refusal
+    if current.status not in EDITABLE_STATUSES:
+        raise ConflictError(gettext("This claim is now “%(status)s”: it can no longer be changed.")
+                            % {"status": CaseStatus(current.status).label}, code="invalid_status")
+    kind = current.kind
+    detail = claim_detail(current)
+    form_class = CLAIM_FORMS[kind]
+    merged = {name: getattr(detail, name) for name in form_class.base_fields if hasattr(detail, name)}
+    if kind == "SBBT":
+        merged["period_start"] = current.period_start
+    merged.update({k: v for k, v in dict(data).items() if k in form_class.base_fields})
+    keep_hired = kind == "XNJY" and not merged.get("hired_id_number")
+    form = claim_form_validate(kind=kind, data=merged, keep_hired_person=keep_hired)
+    values = form.detail_values()
+    if kind == "XNJY" and not keep_hired:
+        values["hired_person"] = _hired_person(form, actor=actor)
+    for name, value in values.items():
+        setattr(detail, name, value)
+    _detail_save(kind, detail, update_fields=list(values))
+    period_start, period_end = _claim_period(kind, form.cleaned_data, region=current.region_id)
+    try:
+        with transaction.atomic():
+            Case.objects.filter(pk=current.pk).update(period_start=period_start, period_end=period_end,
+                                                      version=F("version") + 1)
+    except IntegrityError as exc:
+        raise ConflictError(_("An open claim of this kind for this period already exists."),
+                            code="duplicate_claim") from exc
+    audit_log(actor=actor, event_type="subsidies.claim_updated", obj=current,
+              details={"kind": kind, "data": _audit_data(form)})
+    current.refresh_from_db()
+    return current
+
+
+def _submit(*, case: Case, actor) -> Case:
+    current = _claim_case(case, actor)
+    if current.status == CaseStatus.RETURNED:
+        return case_transition(case=current, action="resubmit", actor=actor, version=current.version)
+    return case_submit(case=current, actor=actor)
+
+
+def claim_submit(*, case: Case, actor, idempotency_key: str | None = None, request_hash: str | None = None) -> Case:
+    """Submit a draft (or resubmit a corrected claim). Idempotent by itself: a second submission of a claim
+    this actor already submitted returns it unchanged. With an Idempotency-Key the same key returns the first
+    outcome, and the same key with another request is refused (IdempotencyKeyReused, 422)."""
+    if not idempotency_key:
+        return _submit(case=case, actor=actor)
+    outcome = idempotent_call(actor=actor, scope="subsidies.claim_submit", key=idempotency_key,
+                              request_hash=request_hash or request_fingerprint({"ref": case.ref}),
+                              call=lambda: (200, {"ref": _submit(case=case, actor=actor).ref}))
+    return Case.objects.get(ref=outcome.body["ref"])
+
+
+def claim_withdraw(*, case: Case, actor, version: int | None = None) -> Case:
+    current = _claim_case(case, actor)
+    return case_transition(case=current, action="withdraw", actor=actor,
+                           version=current.version if version is None else version)
+
+
+# --- effects of the case's moves --------------------------------------------------------------------------------
+
+
+def claim_transition_effects(*, cases: list[Case], action: str, actor) -> None:
+    """Registered as each subsidy kind's `on_transition`: runs in the move's transaction."""
+    if action in SUBMITTING_ACTIONS:
+        for case in cases:
+            _on_submit(case, resubmitted=action == "resubmit")
+    elif action == "approve":
+        _schedule_create([case.pk for case in cases if case.kind == "SYBZJ"])
+    elif action in CLOSING_ACTIONS:
+        _void(cases)
+
+
+def _on_submit(case: Case, *, resubmitted: bool) -> None:
+    if case.applicant_person_id is not None:
+        # Serialises the submissions of one person: the limits counted below see every earlier one.
+        list(Person.objects.select_for_update().filter(pk=case.applicant_person_id).values_list("pk"))
+    assessment = claim_assess(case)
+    if assessment.blocking:
+        first = assessment.blocking[0]
+        raise ConflictError(first.message, code=first.code,
+                            extra={"findings": [f.message for f in assessment.blocking]})
+    if resubmitted:
+        # casework records the findings of a first submission; a corrected claim is judged afresh.
+        with translation.override(settings.LANGUAGE_CODE):
+            issues = [f.message for f in claim_assess(case).findings]
+        Case.objects.filter(pk=case.pk).update(details={**(case.details or {}), "eligibility_issues": issues})
+    if case.kind == "SYBZJ":
+        _benefit_period_hold(case)
+
+
+def _benefit_period_hold(case: Case) -> None:
+    """The claim's months and its benefit period, held from submission on; the exclusion constraint (or, on
+    SQLite, the overlap finding checked just before) refuses a period overlapping another live one."""
+    detail = UnemploymentSubsidyDetail.objects.select_for_update().get(case=case)
+    schedule = sybzj_schedule_for(region=case.region_id, detail=detail)
+    if schedule is None:
+        return  # nothing payable: the finding says so, and the caseworker decides
+    detail.monthly_amount, detail.months = schedule.monthly, schedule.months
+    detail.save(update_fields=["monthly_amount", "months"])
+    period = BenefitPeriod.objects.filter(case=case, voided=False).first()
+    try:
+        with transaction.atomic():
+            if period is None:
+                BenefitPeriod.objects.create(person_id=detail.person_id,
+                                             benefit=BenefitPeriod.Benefit.UNEMPLOYMENT_SUBSIDY,
+                                             start_date=schedule.start, end_date=schedule.end, case=case,
+                                             source=BenefitPeriod.Source.CLAIM)
+            else:
+                BenefitPeriod.objects.filter(pk=period.pk).update(start_date=schedule.start, end_date=schedule.end)
+    except IntegrityError as exc:
+        raise ConflictError(_("The period of this claim overlaps another benefit the person draws: only one "
+                              "of them at a time."), code="benefit_overlap") from exc
+
+
+def _schedule_create(case_ids: list[int]) -> None:
+    """The monthly instalments of approved unemployment subsidies: the approved amount over the months fixed
+    at submission, the last month taking any rounding remainder, so they add up to the payment order."""
+    if not case_ids:
+        return
+    amounts = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "approved_amount"))
+    instalments = []
+    for detail in UnemploymentSubsidyDetail.objects.filter(case_id__in=case_ids, months__gt=0):
+        total = amounts.get(detail.case_id)
+        if total is None:
+            continue
+        first = rules.month_start(detail.unemployed_since)
+        instalments += [SubsidyInstalment(case_id=detail.case_id, month=rules.months_add(first, i), amount=part)
+                        for i, part in enumerate(rules.instalments_split(total, detail.months))]
+    SubsidyInstalment.objects.bulk_create(instalments)
+
+
+def _void(cases: list[Case]) -> None:
+    """A closed claim frees its slot: its detail row and benefit period stop counting, its unpaid months
+    stop."""
+    ids = [case.pk for case in cases]
+    for spec in {CLAIM_RULES[case.kind] for case in cases if case.kind in CLAIM_RULES}:
+        spec.detail_model.objects.filter(case_id__in=ids).update(voided=True)
+    BenefitPeriod.objects.filter(case_id__in=ids, voided=False).update(voided=True)
+    SubsidyInstalment.objects.filter(case_id__in=ids, status__in=UNPAID_INSTALMENTS).update(
+        status=SubsidyInstalment.Status.STOPPED)
+
+
+# --- the unemployment subsidy's stop, and the start-up subsidy's amount ----------------------------------------
+
+
+def _require_caseworker(case: Case, actor, permission: str) -> None:
+    if actor is None:
+        return  # the system, applying another agency's data
+    if actor.is_applicant or not actor.has_perm(permission):
+        raise ForbiddenError(_("You may not do this."))
+
+
+@dataclass(frozen=True)
+class InstalmentStop:
+    stopped: int  # months no longer paid
+    amount_stopped: Decimal
+    paid_after_stop: int  # months already paid beyond the stop: to be recovered
+
+
+@transaction.atomic
+def instalments_stop(*, case: Case, on: datetime.date, reason: str, actor) -> InstalmentStop:
+    """Stop an unemployment subsidy's monthly payments: the person is no longer entitled from `on`
+    (re-employed and insured, started drawing UI benefit, ...). Paid up to the month of `on`, stopped from
+    the next month (停发自次月起); the benefit period ends the day before `on`."""
+    current = _claim_case(case, actor, lock=True) if actor is not None else Case.objects.select_for_update().get(
+        pk=case.pk)
+    _require_caseworker(current, actor, "casework.review_case")
+    if current.kind != "SYBZJ":
+        raise ApplicationError(_("Only unemployment-subsidy payments are monthly."), code="not_monthly")
+    if current.status not in SCHEDULE_STATUSES:
+        raise ConflictError(_("Only an approved claim has monthly payments to stop."), code="invalid_status")
+    if reason not in UnemploymentSubsidyDetail.StopReason.values:
+        raise ApplicationError(_("Choose why the payments stop."), code="reason_required")
+    detail = UnemploymentSubsidyDetail.objects.select_for_update().get(case=current)
+    if detail.stopped_on is not None:
+        raise ConflictError(gettext("The payments already stopped on %(date)s.") % {"date": detail.stopped_on},
+                            code="already_stopped")
+    period = BenefitPeriod.objects.filter(case=current, voided=False).first()
+    if period is not None and on > period.end_date:
+        raise ApplicationError(gettext("The payments end on %(date)s anyway.") % {"date": period.end_date},
+                               code="after_end")
+    later = SubsidyInstalment.objects.filter(case=current, month__gt=rules.month_start(on))
+    unpaid = later.filter(status__in=UNPAID_INSTALMENTS)
+    amount = unpaid.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    result = InstalmentStop(stopped=unpaid.count(), amount_stopped=amount,
+                            paid_after_stop=later.filter(status=SubsidyInstalment.Status.PAID).count())
+    unpaid.update(status=SubsidyInstalment.Status.STOPPED)
+    if period is not None:
+        if on <= period.start_date:
+            BenefitPeriod.objects.filter(pk=period.pk).update(voided=True)
+        else:
+            BenefitPeriod.objects.filter(pk=period.pk).update(end_date=on - datetime.timedelta(days=1))
+    detail.stopped_on, detail.stop_reason = on, reason
+    detail.save(update_fields=["stopped_on", "stop_reason"])
+    audit_log(actor=actor, event_type="subsidies.instalments_stopped", obj=current, details={
+        "on": on.isoformat(), "reason": reason, "months_stopped": result.stopped,
+        "amount_stopped": str(result.amount_stopped), "paid_after_stop": result.paid_after_stop})
+    return result
+
+
+@transaction.atomic
+def claim_amount_set(*, case: Case, amount: Decimal, reason: str, actor) -> StartupSubsidyDetail:
+    """The reviewer sets a start-up subsidy's amount, with a reason, while no standard is on record; the
+    review then confirms it and the case page explains where it came from."""
+    current = _claim_case(case, actor, lock=True)
+    _require_caseworker(current, actor, "casework.review_case")
+    if current.kind != "CYBT":
+        raise ApplicationError(_("The amount of this kind of claim follows its standard."), code="amount_by_rule")
+    if current.status != CaseStatus.ACCEPTED:
+        raise ConflictError(_("The amount is set at review, once the claim is accepted."), code="invalid_status")
+    if amount is None or amount <= 0:
+        raise ApplicationError(_("The amount must be more than zero."), code="amount_invalid")
+    reason = (reason or "").strip()
+    if not 2 <= len(reason) <= 200:
+        raise ApplicationError(_("State the reason for the amount (at most 200 characters)."),
+                               code="reason_required")
+    detail = StartupSubsidyDetail.objects.select_for_update().get(case=current)
+    if claim_assess(current).quote is not None and detail.reviewer_amount is None:
+        raise ApplicationError(_("A standard is in force: the amount follows it."), code="amount_by_rule")
+    detail.reviewer_amount, detail.reviewer_amount_reason, detail.reviewer_amount_by = amount, reason, actor
+    detail.save(update_fields=["reviewer_amount", "reviewer_amount_reason", "reviewer_amount_by"])
+    audit_log(actor=actor, event_type="subsidies.claim_amount_set", obj=current,
+              details={"amount": str(amount), "reason": reason})
+    return detail
+
+
+# --- counter clerks filing for a walk-in applicant ---------------------------------------------------------------
+
+
+def claim_applicant_find(*, kind: str, actor, id_number: str = "", credit_code: str = "", name: str = "",
+                         region: Region | None = None):
+    """The person (by ID number) or enterprise (by credit code) a counter clerk files for, registered now if
+    new and the clerk may register them. A name that differs from the registered one is refused."""
+    case_kind = _subsidy_kind(kind)
+    if actor.is_applicant or not actor.has_perm("casework.file_case_for_other"):
+        raise ForbiddenError(_("You may not file claims for applicants."))
+    name = (name or "").strip()
+    if case_kind.applicant_type == "person":
+        found = person_find(id_number=id_number)
+        if found is None:
+            if not actor.has_perm("registry.add_person"):
+                raise ApplicationError(_("No one with this ID number is registered."), code="applicant_unknown")
+            return person_get_or_create(id_number=id_number, name=name, actor=actor, region=region)
+    else:
+        found = Enterprise.objects.filter(credit_code=parse_credit_code(credit_code).code).first()
+        if found is None:
+            if not actor.has_perm("registry.add_enterprise"):
+                raise ApplicationError(_("No enterprise with this credit code is registered."),
+                                       code="applicant_unknown")
+            return enterprise_get_or_create(credit_code=credit_code, name=name, actor=actor)
+    if name and found.name != name:
+        raise ApplicationError(_("The name given differs from the registered name: check the document."),
+                               code="applicant_name_mismatch")
+    return found
+
+
+# --- idempotency -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdempotentResponse:
+    status: int
+    body: dict
+    replayed: bool
+
+
+def request_fingerprint(payload) -> str:
+    """A hash of a request's content, the same whatever the order of its keys."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def idempotent_call(*, actor, scope: str, key: str, request_hash: str,
+                    call: Callable[[], tuple[int, dict]]) -> IdempotentResponse:
+    """Run `call` once per (actor, scope, key) and keep its response; the same key again returns it.
+
+    The key's row is inserted first, in the same transaction as the work: a concurrent request with the same
+    key waits on the unique index until the first commits, then replays its response (or, if the first
+    failed and rolled back, does the work itself). A failed request keeps no key, so it can be retried.
+    """
+    key = (key or "").strip()
+    if not IDEMPOTENCY_KEY_PATTERN.match(key):
+        raise ApplicationError(_("The Idempotency-Key must be 1 to 128 visible ASCII characters."),
+                               code="idempotency_key_invalid")
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(user=actor, scope=scope, key=key, request_hash=request_hash)
+    except IntegrityError:
+        record = IdempotencyKey.objects.get(user=actor, scope=scope, key=key)
+        if record.request_hash != request_hash:
+            raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different request: use a "
+                                         "new key for a new request.")) from None
+        return IdempotentResponse(status=record.response_status, body=record.response_body, replayed=True)
+    status, body = call()
+    record.response_status, record.response_body = status, body
+    record.save(update_fields=["response_status", "response_body"])
+    return IdempotentResponse(status=status, body=body, replayed=False)

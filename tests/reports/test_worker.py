@@ -9,7 +9,18 @@ from tests.reports.conftest import data_rows, download_bytes, make_case, open_xl
 pytestmark = pytest.mark.celery_worker
 
 
-def test_a_real_worker_runs_an_export_end_to_end(client, staff, celery_worker):
+@pytest.fixture
+def regions(transactional_db):
+    """A transactional test that ran before flushed every table, the regions seeded by migration included."""
+    from guangyuan_jobs.registry.models import Region
+
+    province, _ = Region.objects.get_or_create(code="510000", defaults={"name": "四川省", "level": "province"})
+    city, _ = Region.objects.get_or_create(code="510800", defaults={"name": "广元市", "level": "city",
+                                                                    "parent": province})
+    Region.objects.get_or_create(code="510802", defaults={"name": "利州区", "level": "district", "parent": city})
+
+
+def test_a_real_worker_runs_an_export_end_to_end(client, staff, regions, celery_worker):
     cases = [make_case(status="paid") for _ in range(5)]
     client.force_login(staff("auditor"))
 

@@ -221,6 +221,15 @@ def _batch_chunk(*, job: BatchJob, size: int) -> int:
         Payment.objects.filter(case_id__in=[case.pk for _i, case, _p in moves], status=Payment.Status.PENDING).update(
             status=Payment.Status.PAID, paid_at=now)
 
+    moved_by_kind: dict[str, list[Case]] = defaultdict(list)
+    for _item, case, plan in moves:
+        if not plan.stage:
+            moved_by_kind[case.kind].append(case)
+    for cases_of_kind in moved_by_kind.values():
+        kind = kind_for(cases_of_kind[0])
+        if kind is not None and kind.on_transition is not None:
+            kind.on_transition(cases=cases_of_kind, action=act.code, actor=actor)
+
     first = [item.pk for item, _case, plan in moves if plan.stage]
     final = [item.pk for item, _case, plan in moves if not plan.stage]
     BatchItem.objects.filter(pk__in=final).update(outcome=BatchItem.Outcome.APPLIED, reason="", processed_at=now)

@@ -226,6 +226,8 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
             withdrawn.delete()
     event = audit_log(actor=actor, event_type=f"case.{act.code}", obj=current, details=details)
     _payment_effects(act, case=current, stage=plan.stage, approval_event_id=event.pk, now=now, comment=comment)
+    if kind is not None and kind.on_transition is not None and not plan.stage:
+        kind.on_transition(cases=[current], action=act.code, actor=actor)
     if act.code in NOTIFIED_ACTIONS and not plan.stage:
         applicants_notify_later(case_ids=[current.pk], event=act.code)
     return current

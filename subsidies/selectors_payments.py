@@ -1,0 +1,157 @@
+"""Reads of payment batches, scoped to the finance user's area: lists, one batch, its items, what waits to be
+paid, and the reconciliation report (RELIABILITY.md: paid total equals approved total, every payment links to
+its approval event)."""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
+
+from guangyuan_jobs.accounts.selectors import scope_queryset
+from guangyuan_jobs.audit.models import AuditEvent
+from guangyuan_jobs.casework.models import Payment
+from guangyuan_jobs.casework.selectors import kind_label
+from guangyuan_jobs.core.errors import NotFoundError
+from subsidies.models import PaymentBatch, PaymentBatchItem
+from subsidies.services.payments import ITEM, batch_totals, kinds_of_fund, may_manage, payment_batch_scope
+
+B = PaymentBatch.Status
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def payment_batch_list_for(*, user, filters: Mapping | None = None) -> QuerySet[PaymentBatch]:
+    """Filters: status, fund_source, q (reference), date_from/date_to (created)."""
+    filters = filters or {}
+    batches = payment_batch_scope(PaymentBatch.objects.select_related("region", "created_by"), user=user)
+    if filters.get("status"):
+        batches = batches.filter(status=filters["status"])
+    if filters.get("fund_source"):
+        batches = batches.filter(fund_source=filters["fund_source"])
+    if filters.get("q"):
+        batches = batches.filter(ref__icontains=str(filters["q"]).strip())
+    if filters.get("date_from"):
+        batches = batches.filter(created_at__gte=_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        batches = batches.filter(created_at__lt=_day_start(filters["date_to"] + datetime.timedelta(days=1)))
+    return batches.order_by("-created_at")
+
+
+def payment_batch_get_for(*, user, ref: str) -> PaymentBatch:
+    batch = (payment_batch_scope(PaymentBatch.objects.select_related(
+        "region", "created_by", "locked_by", "approved_by", "exported_by", "reconciled_by", "cancelled_by"),
+        user=user).filter(ref=ref).first())
+    if batch is None:
+        raise NotFoundError()
+    return batch
+
+
+def payment_batch_items_for(*, batch: PaymentBatch, status: str | None = None, q: str = "") -> QuerySet:
+    items = batch.items.select_related("payment__case").order_by("id")
+    if status:
+        items = items.filter(status=status)
+    if q:
+        items = items.filter(reference__icontains=q.strip())
+    return items
+
+
+@dataclass(frozen=True)
+class WaitingKind:
+    kind: str
+    label: str
+    count: int
+    amount: Decimal
+
+
+def payments_waiting_for(*, user, fund_source: str) -> list[WaitingKind]:
+    """Pending payment orders of this fund's kinds in the user's area, per kind, not yet in a live batch
+    (before the notice and account checks the batch applies)."""
+    if not may_manage(user):
+        return []
+    live = PaymentBatchItem.objects.filter(payment=OuterRef("pk")).exclude(status__in=(ITEM.FAILED, ITEM.REMOVED))
+    payments = scope_queryset(Payment.objects.filter(status=Payment.Status.PENDING,
+                                                     case__kind__in=kinds_of_fund(fund_source)),
+                              user=user, region_field="case__region").exclude(Exists(live))
+    rows = payments.values("case__kind").annotate(n=Count("id"), amount=Sum("amount")).order_by("case__kind")
+    return [WaitingKind(kind=row["case__kind"], label=kind_label(row["case__kind"]), count=row["n"],
+                        amount=row["amount"] or Decimal("0.00")) for row in rows]
+
+
+@dataclass(frozen=True)
+class BatchReconciliation:
+    """A batch's money, checked every way: the batch total against its items, their payment orders and their
+    cases' approved amounts; after the bank's return, paid plus failed against the total; and every payment
+    against its approval audit event."""
+
+    total: Decimal
+    items_total: Decimal
+    payments_total: Decimal
+    approved_total: Decimal
+    item_count: int
+    paid_count: int
+    paid_total: Decimal
+    failed_count: int
+    failed_total: Decimal
+    open_count: int
+    unlinked: tuple[str, ...]  # references whose payment does not point at its case's approval event
+    anomalies: tuple[tuple[str, str], ...]  # (reference, why the case could not be marked paid)
+    returned: bool  # the bank's return file has been read
+
+    @property
+    def amounts_agree(self) -> bool:
+        return self.total == self.items_total == self.payments_total == self.approved_total
+
+    @property
+    def return_agrees(self) -> bool:
+        return self.paid_total + self.failed_total == self.total and self.open_count == 0
+
+    @property
+    def balanced(self) -> bool:
+        return (self.amounts_agree and not self.unlinked and not self.anomalies
+                and (self.return_agrees if self.returned else True))
+
+
+def payment_batch_reconciliation(batch: PaymentBatch) -> BatchReconciliation:
+    zero = Decimal("0.00")
+    totals = batch_totals(batch)
+    by_status = {row["status"]: row for row in batch.items.values("status").annotate(n=Count("id"), s=Sum("amount"))}
+
+    def count(status):
+        return by_status.get(status, {}).get("n", 0)
+
+    def amount(status):
+        return by_status.get(status, {}).get("s") or zero
+
+    approval = AuditEvent.objects.filter(pk=OuterRef("payment__approval_event_id"), event_type="case.approve",
+                                         object_id=OuterRef("payment__case__ref"))
+    unlinked = (batch.items.exclude(status=ITEM.REMOVED).exclude(Exists(approval))
+                .order_by("id").values_list("reference", flat=True))
+    anomalies = batch.items.exclude(settle_error="").order_by("id").values_list("reference", "settle_error")
+    return BatchReconciliation(
+        total=batch.total_amount, items_total=totals.items, payments_total=totals.payments,
+        approved_total=totals.approved, item_count=totals.count, paid_count=count(ITEM.PAID),
+        paid_total=amount(ITEM.PAID), failed_count=count(ITEM.FAILED), failed_total=amount(ITEM.FAILED),
+        open_count=count(ITEM.INCLUDED), unlinked=tuple(unlinked), anomalies=tuple(anomalies),
+        returned=batch.status in (B.RECONCILING, B.RECONCILED),
+    )
+
+
+@dataclass(frozen=True)
+class SettleProgress:
+    percent: int
+    running: bool
+
+
+def payment_batch_progress(batch: PaymentBatch) -> SettleProgress:
+    """While reconciling: the share of the bank's paid transfers whose case is marked paid."""
+    paid = batch.items.filter(status=ITEM.PAID)
+    total = paid.count()
+    done = paid.filter(settled_at__isnull=False).count()
+    running = batch.status == B.RECONCILING
+    percent = 100 if not running else (int(done * 100 / total) if total else 0)
+    return SettleProgress(percent=min(percent, 100), running=running)
