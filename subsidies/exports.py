@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import CharField, Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.selectors import CITY_CODE, scope_queryset
@@ -51,7 +52,8 @@ REFUND, UNEMPLOYMENT, SKILL = "WGFH", "SYBZJ", "JNTS"
 OTHER_GRANTS = ("XNJY", "SBBT", "CYBT")
 # Sorts after every district code, so the whole-city line comes last.
 TOTAL_KEY = "999999"
-ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
+MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
+ZERO_MONEY = Value(0, output_field=MONEY_FIELD)
 
 
 def _kind_labels() -> dict:
@@ -67,7 +69,7 @@ def _yes_no() -> dict:
 
 
 def _district_labels() -> dict:
-    labels = {code: name for code, name in Region.objects.filter(parent_id=CITY_CODE).values_list("code", "name")}
+    labels = dict(Region.objects.filter(parent_id=CITY_CODE).values_list("code", "name"))
     labels[CITY_CODE] = CITY_LEVEL_LABEL
     labels[TOTAL_KEY] = WHOLE_CITY_LABEL
     return labels
@@ -112,7 +114,7 @@ CASE_COLUMNS = (
     Column(_("Approved amount (yuan)"), "approved_amount", kind=MONEY, width=14),
 )
 
-S, U, J, H, I, T = (StablePostRefundDetail, UnemploymentSubsidyDetail, SkillUpgradeDetail, HiringSubsidyDetail,
+S, U, J, H, SI, T = (StablePostRefundDetail, UnemploymentSubsidyDetail, SkillUpgradeDetail, HiringSubsidyDetail,
                     SocialInsuranceSubsidyDetail, StartupSubsidyDetail)
 DETAIL_COLUMNS: dict[str, tuple[Column, ...]] = {
     "WGFH": tuple(_detail(S, name, attr="stable_post_refund", kind=kind) for name, kind in (
@@ -134,7 +136,7 @@ DETAIL_COLUMNS: dict[str, tuple[Column, ...]] = {
         _detail(H, "hired_on", attr="hiring_subsidy", kind=DATE),
         _detail(H, "contract_months", attr="hiring_subsidy", kind=NUMBER),
     ),
-    "SBBT": tuple(_detail(I, name, attr="social_insurance_subsidy", kind=kind) for name, kind in (
+    "SBBT": tuple(_detail(SI, name, attr="social_insurance_subsidy", kind=kind) for name, kind in (
         ("category", "text"), ("months", NUMBER), ("monthly_contribution", MONEY))),
     "CYBT": tuple(_detail(T, name, attr="startup_subsidy", kind=kind) for name, kind in (
         ("business_name", "text"), ("business_credit_code", "text"), ("registered_on", DATE))),
@@ -150,7 +152,7 @@ def _register_queryset(code: str):
 for _kind in SUBSIDY_KINDS:
     register_report(ReportDefinition(
         code=f"subsidy_register_{_kind.code.lower()}",
-        label=_("Register: %(kind)s") % {"kind": _kind.label},
+        label=format_lazy(_("{kind} register"), kind=_kind.label),
         description=_("Every claim of this kind you may see, with its details (ID numbers masked)."),
         permission="casework.view_case",
         filter_form=KindRegisterFilterForm,
@@ -182,8 +184,9 @@ class SubsidyStatisticsFilterForm(ReportFilterForm):
 def _paid_in_year(user, filters: dict) -> QuerySet[Case]:
     """The subsidy cases paid in the year (local time) that the user may see, filtered by kind and district."""
     year = int(filters["year"])
-    start = timezone.make_aware(datetime.datetime(year, 1, 1))
-    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=zone)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
     kinds = [filters["kind"]] if filters.get("kind") else [k.code for k in SUBSIDY_KINDS]
     cases = Case.objects.filter(status=CaseStatus.PAID, kind__in=kinds, paid_at__gte=start, paid_at__lt=end)
     if filters.get("region"):
@@ -203,13 +206,13 @@ def monthly_statistics_queryset(user, filters: dict) -> QuerySet:
             .values("month", "district", "kind")
             .annotate(cases=Count("id"), people=Count("applicant_person", distinct=True),
                       firms=Count("applicant_enterprise", distinct=True),
-                      amount=Coalesce(Sum("payment__amount"), ZERO_MONEY))
+                      amount=Coalesce(Sum("payment__amount"), ZERO_MONEY, output_field=MONEY_FIELD))
             .order_by("month", "district", "kind"))
 
 
 register_report(ReportDefinition(
     code="subsidy_monthly_statistics",
-    label=_("Subsidies paid: monthly statistics by district"),
+    label=_("Subsidies paid, monthly statistics by district"),
     description=_("Cases and money paid per month, district and kind; the city level (市本级) apart from the "
                   "counties."),
     permission="casework.view_case",
@@ -233,18 +236,21 @@ def _indicators(cases: QuerySet) -> QuerySet:
     def of(*kinds):
         return Q(kind__in=kinds)
 
+    def money(*kinds):
+        return Coalesce(Sum("payment__amount", filter=of(*kinds)), ZERO_MONEY, output_field=MONEY_FIELD)
+
     return cases.annotate(
         firms_refunded=Count("applicant_enterprise", distinct=True, filter=of(REFUND)),
-        refund_amount=Coalesce(Sum("payment__amount", filter=of(REFUND)), ZERO_MONEY),
+        refund_amount=money(REFUND),
         # Posts stabilised: the average insured staff of the refunded firms (the report's 66,108 posts).
         posts=Coalesce(Sum("stable_post_refund__average_insured_staff", filter=of(REFUND)),
-                       Value(0, output_field=IntegerField())),
+                       Value(0), output_field=IntegerField()),
         people_paid=Count("applicant_person", distinct=True, filter=of(UNEMPLOYMENT)),
-        unemployment_amount=Coalesce(Sum("payment__amount", filter=of(UNEMPLOYMENT)), ZERO_MONEY),
+        unemployment_amount=money(UNEMPLOYMENT),
         other_cases=Count("id", filter=of(*OTHER_GRANTS)),
-        other_amount=Coalesce(Sum("payment__amount", filter=of(*OTHER_GRANTS)), ZERO_MONEY),
+        other_amount=money(*OTHER_GRANTS),
         skill_people=Count("applicant_person", distinct=True, filter=of(SKILL)),
-        skill_amount=Coalesce(Sum("payment__amount", filter=of(SKILL)), ZERO_MONEY),
+        skill_amount=money(SKILL),
     )
 
 
@@ -254,7 +260,7 @@ INDICATOR_FIELDS = ("area", "firms_refunded", "refund_amount", "posts", "people_
 
 def indicators_queryset(user, filters: dict) -> QuerySet:
     """One line per district (市本级 apart) and a last line for everything the user may see."""
-    cases = _paid_in_year(user, filters)
+    cases = _paid_in_year(user, filters).order_by()  # no ORDER BY inside a UNION
     by_district = _indicators(cases.annotate(area=_district()).values("area")).values(*INDICATOR_FIELDS)
     # Grouped by a constant: one line over every case, also when there is none.
     total = _indicators(cases.annotate(area=Value(TOTAL_KEY, output_field=CharField())).values("area")

@@ -186,15 +186,11 @@ class UnemploymentSchedule:
     monthly: Decimal
     months: int
     start: datetime.date  # the first day without work or benefit
-    end: datetime.date  # the last day of the last month paid
+    end: datetime.date  # the day before the same day `months` later
 
     @property
     def total(self) -> Decimal:
         return self.monthly * self.months
-
-    @property
-    def first_month(self) -> datetime.date:
-        return month_start(self.start)
 
 
 def sybzj_schedule(facts: UnemploymentFacts, params: Params) -> UnemploymentSchedule | None:
@@ -241,10 +237,10 @@ def sybzj_amount(facts: UnemploymentFacts, params: Params) -> AmountQuote | None
     explanation = _(
         "Local unemployment-insurance benefit standard %(standard)s yuan a month × %(rate)s (the national cap; "
         "no Sichuan or Guangyuan tier is on record) = %(monthly)s yuan a month, × %(months)d months "
-        "(%(first)s to %(end)s, at most %(max)d) = %(amount)s yuan.") % {
+        "(%(start)s to %(end)s, at most %(max)d) = %(amount)s yuan.") % {
         "standard": standard.value, "rate": percent(Decimal(rate.value)), "monthly": schedule.monthly,
-        "months": schedule.months, "first": schedule.first_month.strftime("%Y-%m"),
-        "end": schedule.end.strftime("%Y-%m"), "max": params["sybzj.max_months"].value, "amount": schedule.total}
+        "months": schedule.months, "start": schedule.start, "end": schedule.end,
+        "max": params["sybzj.max_months"].value, "amount": schedule.total}
     return AmountQuote(amount=schedule.total, explanation=explanation, parameters=_snapshots(
         standard, rate, params["sybzj.max_months"], params["sybzj.window.payment_end"]))
 

@@ -91,7 +91,8 @@ class BriefingSessionSerializer(serializers.ModelSerializer):
 class PolicyPushInputSerializer(serializers.Serializer):
     kind = serializers.CharField(max_length=16)
     target = serializers.ChoiceField(choices=list(PUSH_TARGETS))
-    channel = serializers.ChoiceField(choices=PolicyPush.Channel.choices, default=PolicyPush.Channel.SMS)
+    channel = serializers.ChoiceField(choices=PolicyPush.Channel.values, default=PolicyPush.Channel.SMS,
+                                      help_text="sms or wechat (WeChat: sent through the SMS gateway for now).")
     region = serializers.CharField(max_length=12, required=False, allow_blank=True, default="",
                                    help_text="A region code of your area; empty: your whole area.")
     message = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
@@ -105,6 +106,9 @@ class PushPreviewSerializer(serializers.Serializer):
 
 class PolicyPushSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", allow_null=True)
+    # Plain strings, not enums: "status" and "channel" choice sets of other apps would collide in the schema.
+    status = serializers.CharField(help_text="pending, running, completed or failed.")
+    channel = serializers.CharField(help_text="sms or wechat (WeChat: sent through the SMS gateway for now).")
 
     class Meta:
         model = PolicyPush
@@ -134,6 +138,7 @@ class PolicyPushDetailSerializer(PolicyPushSerializer):
 
 class PolicyPushRecipientSerializer(serializers.ModelSerializer):
     recipient = serializers.SerializerMethodField()
+    status = serializers.CharField(help_text="pending, sent or failed.")
 
     class Meta:
         model = PolicyPushRecipient

@@ -96,6 +96,10 @@ def celery_worker(transactional_db):
     app.conf.task_always_eager = False
     app.conf.task_routes = {"*": routes}
     app.conf.task_default_queue = queue
+    # Celery builds its routing table and router once, at the first real send: rebuild them so this test's
+    # queue is used, not the queue of an earlier test's (stopped) worker.
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -109,6 +113,8 @@ def celery_worker(transactional_db):
         yield proc
     finally:
         app.conf.task_always_eager, app.conf.task_routes, app.conf.task_default_queue = old
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)
         proc.terminate()
         try:
             proc.wait(timeout=10)

@@ -45,11 +45,10 @@ from subsidies.models import (
     SubsidyInstalment,
     UnemploymentSubsidyDetail,
 )
+from subsidies.selectors_claims import EDITABLE_STATUSES, SCHEDULE_STATUSES, claim_applicant_side
 
-EDITABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.RETURNED)
 CLOSING_ACTIONS = frozenset({"reject", "refuse", "withdraw", "lapse"})
 SUBMITTING_ACTIONS = frozenset({"submit", "resubmit"})
-SCHEDULE_STATUSES = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED, CaseStatus.PAID)
 UNPAID_INSTALMENTS = (SubsidyInstalment.Status.SCHEDULED, SubsidyInstalment.Status.PAYABLE)
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")  # visible ASCII, as the IETF draft allows
 
@@ -146,10 +145,12 @@ def _audit_data(form) -> dict:
 
 @transaction.atomic
 def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
-               applicant_enterprise: Enterprise | None = None, data, region: Region | None = None) -> Case:
-    """A draft claim of `kind` with its details. Raises ValidationError for bad data (every field's message),
-    ForbiddenError when the actor may not file for this applicant, ConflictError when a live claim already
-    covers the same thing (the database's constraints say so)."""
+               applicant_enterprise: Enterprise | None = None, data, region: Region | None = None,
+               submit: bool = False) -> Case:
+    """A draft claim of `kind` with its details, submitted at once when `submit` (both or neither happen).
+    Raises ValidationError for bad data (every field's message), ForbiddenError when the actor may not file
+    for this applicant, ConflictError when a live claim already covers the same thing (the database's
+    constraints say so) or a limit of the kind is reached."""
     _subsidy_kind(kind)
     form = claim_form_validate(kind=kind, data=data)
     cleaned = form.cleaned_data
@@ -169,19 +170,7 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
     _detail_save(kind, detail)
     audit_log(actor=actor, event_type="subsidies.claim_filed", obj=case, details={"kind": kind,
                                                                                    "data": _audit_data(form)})
-    return case
-
-
-def _applicant_side_refusal(case: Case, actor) -> ForbiddenError | None:
-    """Casework's rule for applicant actions: the applicant, or the counter clerk who filed the claim."""
-    own = actor.is_applicant and actor.has_perm("casework.file_case") and (
-        (case.applicant_person_id is not None and case.applicant_person_id == actor.person_id)
-        or (case.applicant_enterprise_id is not None and case.applicant_enterprise_id == actor.enterprise_id))
-    counter = (not actor.is_applicant and actor.has_perm("casework.file_case_for_other")
-               and case.created_by_id == actor.pk)
-    if own or counter:
-        return None
-    return ForbiddenError(_("Only the applicant, or a clerk filing for them, may do this."))
+    return _submit(case=case, actor=actor) if submit else case
 
 
 def _claim_case(case: Case, actor, *, lock: bool = False) -> Case:
@@ -199,9 +188,8 @@ def claim_update_draft(*, case: Case, actor, data) -> Case:
     """Correct a draft, or a claim returned for correction: `data` holds the fields to change, the others
     stay. Status, amounts and the applicant are not claim data and cannot be set this way."""
     current = _claim_case(case, actor, lock=True)
-    refusal = _applicant_side_refusal(current, actor)
-    if refusal is not None:
-        raise refusal
+    if not claim_applicant_side(case=current, user=actor):
+        raise ForbiddenError(_("Only the applicant, or a clerk filing for them, may do this."))
     if current.status not in EDITABLE_STATUSES:
         raise ConflictError(gettext("This claim is now “%(status)s”: it can no longer be changed.")
                             % {"status": CaseStatus(current.status).label}, code="invalid_status")
@@ -237,7 +225,9 @@ def claim_update_draft(*, case: Case, actor, data) -> Case:
 def _submit(*, case: Case, actor) -> Case:
     current = _claim_case(case, actor)
     if current.status == CaseStatus.RETURNED:
-        return case_transition(case=current, action="resubmit", actor=actor, version=current.version)
+        resubmitted = case_transition(case=current, action="resubmit", actor=actor, version=current.version)
+        resubmitted.refresh_from_db()  # with the findings judged afresh by the move's effects
+        return resubmitted
     return case_submit(case=current, actor=actor)
 
 
@@ -427,7 +417,19 @@ def claim_amount_set(*, case: Case, amount: Decimal, reason: str, actor) -> Star
     return detail
 
 
-# --- counter clerks filing for a walk-in applicant ---------------------------------------------------------------
+# --- whom a claim is filed for -------------------------------------------------------------------------------
+
+
+def claim_applicant_own(*, kind: str, actor) -> dict:
+    """An applicant files for themself: their person, or their enterprise, as the kind requires."""
+    case_kind = _subsidy_kind(kind)
+    if case_kind.applicant_type == "person" and actor.person_id:
+        return {"applicant_person": actor.person}
+    if case_kind.applicant_type == "enterprise" and actor.enterprise_id:
+        return {"applicant_enterprise": actor.enterprise}
+    raise ApplicationError(_("This kind of claim is filed by a different kind of applicant."),
+                           code="applicant_type")
+
 
 
 def claim_applicant_find(*, kind: str, actor, id_number: str = "", credit_code: str = "", name: str = "",

@@ -50,6 +50,7 @@ from guangyuan_jobs.core.xlsx import (
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.reports.rules import cell_text
 from subsidies.models import PaymentBatch, PaymentBatchItem
+from subsidies.services.notices import payment_hold_reason
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ B = PaymentBatch.Status
 ITEM = PaymentBatchItem.Status
 MANAGE = "subsidies.manage_paymentbatch"
 REVEAL = "registry.reveal_identity"
+PAY = "casework.pay_case"
 REFERENCE_PREFIX = "BFPC"  # 拨付批次
 REFERENCE_ATTEMPTS = 5
 REASON_MAX_LENGTH = 200
@@ -106,6 +108,9 @@ def batch_action_refusal(action: str, *, batch: PaymentBatch, user, version: int
     if action == "export" and not user.has_perm(REVEAL):
         return ForbiddenError(_("Making the bank file writes full account numbers: you need the permission to "
                                 "see full identity numbers."), code="reveal_forbidden")
+    if action == "reconcile" and not user.has_perm(PAY):
+        return ForbiddenError(_("Recording the bank's payments marks the cases paid: you need the permission to "
+                                "pay cases."), code="pay_forbidden")
     if version is not None and version != batch.version:
         return ConflictError(STALE_MESSAGE, code="stale", extra={"version": batch.version, "status": batch.status})
     if batch.status not in ACTION_SOURCES[action]:
@@ -201,6 +206,7 @@ def _case_status_problem(case, kind: CaseKind | None) -> str | None:
     return None
 
 
+SKIP_HELD = "held"
 SKIP_NO_ACCOUNT = "no_account"
 SKIP_ACCOUNT_UNCHANGED = "account_unchanged"
 SKIP_NOT_PAYABLE = "not_payable"
@@ -262,7 +268,8 @@ def _new_reference(now) -> str:
 @transaction.atomic
 def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) -> PaymentBatch:
     """A draft batch of every payment order waiting in the actor's area (or `region`) for kinds paid from
-    `fund_source`: cases approved (kinds without public notice) or publicized, not in another live batch.
+    `fund_source`: cases approved (kinds without public notice) or publicized, not in another live batch, and
+    not held by their public notice (still running, or an objection open or upheld: notices' own rule).
     A payee without a bank account, or whose account the bank refused and which is not corrected yet, is left
     out with the reason (shown on the batch). Raises ApplicationError when nothing can be paid."""
     if not may_manage(actor):
@@ -284,6 +291,10 @@ def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) ->
     items, skipped = [], []
     for payment in payments:
         case = payment.case
+        held = payment_hold_reason(case)
+        if held:
+            skipped.append(_skip(case, SKIP_HELD, held))
+            continue
         payee = _payee(case)
         if not payee.account_encrypted:
             skipped.append(_skip(case, SKIP_NO_ACCOUNT, _("The payee has no bank account on record.")))
@@ -325,7 +336,8 @@ def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) ->
 
 def _item_problems(batch: PaymentBatch, *, check_accounts: bool = False) -> list[dict]:
     """The items that may not be paid now: payment no longer pending (refused after an objection), case no
-    longer payable, and (for the bank file) a payee whose account changed since the batch was built."""
+    longer payable or held by its public notice (an objection lodged meanwhile), and (for the bank file) a payee
+    whose account changed since the batch was built."""
     problems = []
     items = (batch.items.filter(status=ITEM.INCLUDED)
              .select_related("payment__case__applicant_person", "payment__case__applicant_enterprise"))
@@ -338,6 +350,10 @@ def _item_problems(batch: PaymentBatch, *, check_accounts: bool = False) -> list
         reason = _case_status_problem(case, _kind_or_none(case.kind))
         if reason:
             problems.append(_skip(case, SKIP_NOT_PAYABLE, reason) | {"item": item.pk})
+            continue
+        held = payment_hold_reason(case)
+        if held:
+            problems.append(_skip(case, SKIP_HELD, held) | {"item": item.pk})
             continue
         if check_accounts:
             encrypted = _payee(case).account_encrypted

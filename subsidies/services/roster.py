@@ -69,7 +69,8 @@ CHUNK_ROWS = 200
 PREVIEW_PROBLEMS_MAX = 2000
 PREVIEW_SAMPLE_MAX = 50
 CONFIRMATION_DAYS_KEY = "wgfh.direct.confirmation_working_days"
-FIRST_PREMIUM_YEAR = 2019  # the earliest year with refund parameters (DOMAIN.md §2.1)
+# A guard against typos only: which years can be refunded is decided by the policy parameters in force.
+EARLIEST_PREMIUM_YEAR = 2000
 MONEY_MAX = Decimal("999999999999.99")  # the detail's column: 14 digits, 2 decimals
 COUNT_MAX = 10_000_000
 ROSTER_LIMITS = XlsxLimits(max_rows=100_000, max_columns=32)
@@ -146,9 +147,9 @@ def _clean_premium_year(value) -> int:
     except (TypeError, ValueError):
         raise ValidationError({"premium_year": [_("Enter the premium year, e.g. 2024.")]}) from None
     this_year = timezone.localdate().year
-    if not FIRST_PREMIUM_YEAR <= year < this_year:
+    if not EARLIEST_PREMIUM_YEAR <= year < this_year:
         raise ValidationError({"premium_year": [
-            _("The premium year is a past year from %(first)d to %(last)d.") % {"first": FIRST_PREMIUM_YEAR,
+            _("The premium year is a past year from %(first)d to %(last)d.") % {"first": EARLIEST_PREMIUM_YEAR,
                                                                                 "last": this_year - 1}]})
     return year
 
@@ -222,7 +223,7 @@ def _audit_started(roster: RosterImport, actor) -> None:
 
 
 def _titles() -> dict[str, str]:
-    return {"credit_code": _("Credit code"), "name": _("Name"), "size_class": _("Size class"),
+    return {"credit_code": _("Unified social credit code"), "name": _("Enterprise name"), "size_class": _("Size class"),
             "average_insured_staff": _("Average insured staff"), "new_ui_claimants": _("New UI claimants"),
             "prior_year_premiums": _("Prior-year premiums"), "contribution_months": _("Contribution months"),
             "dishonest": _("Dishonesty flag")}
@@ -408,7 +409,7 @@ class _RunContext:
     roster: RosterImport
     policy: _Policy = field(default_factory=_Policy)
     seen: dict = field(default_factory=dict)  # credit code -> first row number in this file
-    regions: set = field(default_factory=lambda: set(Region.objects.values_list("code", flat=True)))
+    regions: dict = field(default_factory=lambda: Region.objects.in_bulk())
     due_dates: dict = field(default_factory=dict)
 
 
@@ -510,7 +511,7 @@ def _refund_create(item: RosterRow, *, region: str, quote: AmountQuote, context:
     year = roster.premium_year
     enterprise = enterprise_get_or_create(credit_code=item.credit_code, name=item.name, actor=actor)
     case = case_create_draft(
-        kind=KIND, actor=actor, applicant_enterprise=enterprise, region=Region.objects.get(pk=region),
+        kind=KIND, actor=actor, applicant_enterprise=enterprise, region=context.regions[region],
         requested_amount=quote.amount, period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
         details={"channel": StablePostRefundDetail.Channel.DIRECT, "roster_import": str(roster.pk),
                  "roster_row": item.number,

@@ -21,15 +21,14 @@ from subsidies.services import outreach as services
 
 
 def _apply_url(code: str) -> str:
-    """The online claim form of the kind; until the claims pages exist, registration (the first step)."""
-    try:
-        return reverse("subsidies:claim_new", kwargs={"kind": code})
-    except NoReverseMatch:
-        pass
-    try:
-        return reverse("subsidies:claim_new") + f"?kind={code}"
-    except NoReverseMatch:
-        return reverse("accounts:register")
+    """The online claim form of the kind (sign-in comes first for a visitor); the kind chooser, or registration,
+    if the claims pages do not offer it."""
+    for name, args in (("subsidies:claim_form", [code]), ("subsidies:claim_new", [])):
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return reverse("accounts:register")
 
 
 @require_GET

@@ -37,6 +37,15 @@ def _import_or_404(user, pk) -> RosterImport:
         raise Http404 from None
 
 
+def _add_errors(form, exc: ValidationError, default_field: str | None) -> None:
+    """A service's ValidationError onto the form: by field when it names them, else on `default_field`."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc.messages)
+
+
 def _may_import(user) -> bool:
     return user.has_perm("subsidies.add_rosterimport")
 
@@ -70,8 +79,7 @@ def roster_new(request):
                                                   premium_year=form.cleaned_data["premium_year"], dry_run=True,
                                                   actor=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_errors(form, exc, None)
         except ApplicationError as exc:
             form.add_error("file" if exc.code.startswith("xlsx_") else None, str(exc.message))
         else:
@@ -198,8 +206,7 @@ def refund_confirm(request, ref):
         except NotFoundError:
             raise Http404 from None
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else "account", errors)
+            _add_errors(form, exc, "account")
         except ApplicationError as exc:
             error = str(exc.message)
         else:

@@ -153,7 +153,7 @@ def _clean_missing(raw, kind: CaseKind | None) -> list[MissingMaterialRequest]:
             raise ApplicationError(_("The list of missing materials is not valid."),
                                    code="missing_materials_invalid")
         code = str(code or "").strip()
-        label = str(label or "").strip() or labels.get(code, "")
+        label = str(label or "").strip() or str(labels.get(code, ""))
         if not code or len(code) > 32 or not label or len(label) > 128:
             raise ApplicationError(_("Each missing material needs a code (at most 32 characters) and a name "
                                      "(at most 128 characters)."), code="missing_materials_invalid")

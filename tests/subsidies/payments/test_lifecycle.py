@@ -1,16 +1,19 @@
 """A payment batch from building to reconciliation, and what each step refuses."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.casework.models import CaseStatus, CaseTransition, Payment
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError
 from guangyuan_jobs.registry.services import person_set_bank_account
-from subsidies.models import PaymentBatch, PaymentBatchItem
+from subsidies.models import NoticeEntry, Objection, PaymentBatch, PaymentBatchItem, PublicNotice
 from subsidies.selectors_payments import payment_batch_reconciliation
 from subsidies.services import payments
+from subsidies.services.notices import notice_publish
 from tests.subsidies.payments.conftest import BANK, new_account, payable_case, return_file
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +130,31 @@ def test_stale_and_out_of_order_moves_are_refused(crew):
     assert stale.value.code == "stale"
     with pytest.raises(ForbiddenError):
         payments.payment_batch_create(fund_source=UI, actor=crew.approver)
+
+
+def test_the_public_notice_and_objections_hold_payment(crew):
+    held, clear = payable_case(crew, kind="PAYN", stage="approved"), payable_case(crew, kind="PAYN", stage="approved")
+    notice = notice_publish(kind="PAYN", actor=crew.approver2, case_refs=[held.ref, clear.ref])
+    with pytest.raises(ApplicationError) as running:
+        payments.payment_batch_create(fund_source=UI, actor=crew.finance)
+    assert {s["code"] for s in running.value.extra["skipped"]} == {"held"}
+
+    PublicNotice.objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    batch = payments.payment_batch_create(fund_source=UI, actor=crew.finance)
+    assert batch.item_count == 2
+    objection = Objection.objects.create(case=held, entry=NoticeEntry.objects.get(case=held), lodger_name="张三",
+                                         text="此人已就业，不应领取")
+    batch = payments.payment_batch_lock(batch=batch, actor=crew.finance)
+    assert batch.item_count == 1 and batch.total_amount == clear.approved_amount
+    assert batch.items.get(reference=held.ref).status == "removed"
+    assert [s["ref"] for s in batch.skipped if s["code"] == "held"] == [held.ref]
+
+    # An objection lodged after the lock stops the approval.
+    Objection.objects.filter(pk=objection.pk).update(status="dismissed")
+    Objection.objects.create(case=clear, entry=NoticeEntry.objects.get(case=clear), lodger_name="李四",
+                             text="金额有误，请核实")
+    with pytest.raises(ApplicationError) as stopped:
+        payments.payment_batch_approve(batch=batch, actor=crew.finance2)
+    assert stopped.value.code == "items_not_payable"
+    batch.refresh_from_db()
+    assert batch.status == "locked"
