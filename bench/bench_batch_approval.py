@@ -92,13 +92,18 @@ def orchestrate(out: Path | None) -> list[dict]:
 def _self_child(args: list[str], env: dict) -> dict:
     import subprocess
 
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-    if proc.stderr.strip():
-        sys.stderr.write(proc.stderr)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stdout[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    for attempt in range(3):
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+        if proc.returncode == 0:
+            if proc.stderr.strip():
+                sys.stderr.write(proc.stderr)  # the profile, when asked for
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+        # A shared server may briefly run out of connections (a concurrency test elsewhere): try again.
+        if "too many clients" not in proc.stderr or attempt == 2:
+            break
+        time.sleep(10)
+    raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
 def summarise(size: int, runs: dict[str, list[dict]]) -> list[dict]:

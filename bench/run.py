@@ -26,9 +26,9 @@ def main() -> int:
             results.extend(json.loads(Path(out.name).read_text()))
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print()
-    print(f"{'benchmark':<36} {'value':>16} {'baseline':>16} {'ratio':>7}")
+    print(f"{'benchmark':<36} {'value':>18} {'baseline':>18} {'ratio':>7}")
     for r in results:
-        print(f"{r['name']:<36} {r['value']:>11,} {r['unit']:<4} {r['baseline_value']:>11,} {r['unit']:<4} "
+        print(f"{r['name']:<36} {r['value']:>11,} {r['unit']:<6} {r['baseline_value']:>11,} {r['unit']:<6} "
               f"{r['ratio']:>7.2f}")
     print(f"\nwritten to {HERE / 'results.json'}")
     if failed:

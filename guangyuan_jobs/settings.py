@@ -311,7 +311,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the case status wherever it appears (status, from_status, to_status).
     "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "guangyuan_jobs.casework.models.CaseStatus",
-                            "ExportJobStatusEnum": "guangyuan_jobs.reports.models.ExportJob.Status"},
+                            "ExportJobStatusEnum": "guangyuan_jobs.reports.models.ExportJob.Status",
+                            "RosterImportStatusEnum": "subsidies.models.RosterImport.Status",
+                            "ObjectionStatusEnum": "subsidies.models.Objection.Status"},
 }
 
 # Production hardening; `check --deploy --fail-level WARNING` passes with these.

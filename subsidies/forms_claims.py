@@ -24,17 +24,28 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class UnechoedInput(forms.TextInput):
+    """A full ID number typed in is not sent back with the page when the form has to be shown again."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, None, attrs)
+
+
 class BootstrapForm(forms.Form):
     """Bootstrap classes on every widget; a field's error marks it invalid."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            field.widget.attrs["class"] = css
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
 def _not_future(value):
@@ -103,7 +114,7 @@ class SkillUpgradeForm(ClaimForm):
 
 
 class HiringSubsidyForm(ClaimForm):
-    hired_id_number = forms.CharField(label=_("ID number of the person hired"), max_length=18)
+    hired_id_number = forms.CharField(label=_("ID number of the person hired"), max_length=18, widget=UnechoedInput)
     hired_name = forms.CharField(label=_("Name of the person hired"), max_length=64)
     hired_on = forms.DateField(label=_("Hired on"), widget=DateInput, validators=[_not_future])
     contract_months = forms.IntegerField(label=_("Length of the labour contract, months"), min_value=1,
@@ -168,7 +179,7 @@ CLAIM_FORMS: dict[str, type[ClaimForm]] = {
 class WalkInPersonForm(BootstrapForm):
     """A counter clerk files for a walk-in applicant, found by their ID number."""
 
-    applicant_id_number = forms.CharField(label=_("Applicant's ID number"), max_length=18)
+    applicant_id_number = forms.CharField(label=_("Applicant's ID number"), max_length=18, widget=UnechoedInput)
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=64)
     applicant_region = forms.ChoiceField(label=_("District"), required=False,
                                          help_text=_("Needed only for a person not yet registered."))

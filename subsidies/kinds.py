@@ -223,7 +223,10 @@ def _eligibility(case) -> list[str]:
 def _amount(case) -> AmountQuote | None:
     """The amount the rules give. A draft being submitted goes in without one when the rules cannot give it
     (eligibility lists why); from review on, an amount must come from a parameter in force (or, for the
-    start-up subsidy, from the reviewer), so the reviewer is told why there is none."""
+    start-up subsidy, from the reviewer), so the reviewer is told why there is none. A case filed without
+    the kind's details (by another channel than claim_file) keeps casework's way: its requested amount."""
+    if claim_detail(case) is None:
+        return None
     with translation.override(settings.LANGUAGE_CODE):
         assessment = claim_assess(case)
     if assessment.quote is None and case.status != CaseStatus.DRAFT:

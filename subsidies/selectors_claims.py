@@ -13,7 +13,7 @@ from guangyuan_jobs.policy.keys import key_label, unit_label
 from guangyuan_jobs.policy.models import PolicyParameter
 from subsidies.forms_claims import CLAIM_FORMS
 from subsidies.kinds import CLAIM_RULES, SUBSIDY_KINDS, claim_assess, claim_detail
-from subsidies.models import BenefitPeriod, SubsidyInstalment
+from subsidies.models import BenefitPeriod, StablePostRefundDetail, SubsidyInstalment
 
 EDITABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.RETURNED)
 SCHEDULE_STATUSES = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED, CaseStatus.PAID)
@@ -46,9 +46,17 @@ def claim_applicant_side(*, case: Case, user) -> bool:
     return bool(own or counter)
 
 
+def claim_from_agency_data(case: Case) -> bool:
+    """A 免申即享 stable-post refund: its figures come from the social-insurance agency's roster, and the firm
+    only confirms it (with its bank account) on the refund's own page, never edits or submits it here."""
+    detail = claim_detail(case) if case.kind == "WGFH" else None
+    return detail is not None and detail.channel == StablePostRefundDetail.Channel.DIRECT
+
+
 def claim_editable(*, case: Case, user) -> bool:
     """The claim can still be changed, and by this user."""
-    return case.status in EDITABLE_STATUSES and claim_applicant_side(case=case, user=user)
+    return (case.status in EDITABLE_STATUSES and claim_applicant_side(case=case, user=user)
+            and not claim_from_agency_data(case))
 
 
 def claim_kinds_for(user) -> list:

@@ -16,6 +16,7 @@ Generic on purpose: every app that imports a roster or a return file uses it.
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -95,6 +96,8 @@ _MACRO_MEMBERS = ("vbaproject.bin", "vbaprojectsignature.bin", "vbadata.xml")
 _MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
 _CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 _PROLOG_CHUNK = 64 * 1024
+# A workbook's list of content types is a few kilobytes; it is read whole, so it is bounded on its own.
+CONTENT_TYPES_MAX_BYTES = 1 * MIB
 
 
 def _size_of(file) -> int:
@@ -167,7 +170,8 @@ def xlsx_check(file, *, limits: XlsxLimits | None = None) -> None:
     try:
         with zipfile.ZipFile(file) as archive:
             _check_archive(archive, limits)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        # A corrupt stream, an unknown compression method, a part that says it is encrypted.
         raise XlsxRefused(_("The workbook is damaged and cannot be read."), code="xlsx_damaged") from exc
     finally:
         file.seek(0)
@@ -203,8 +207,11 @@ def _check_archive(archive: zipfile.ZipFile, limits: XlsxLimits) -> None:
     if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
         raise XlsxRefused(_("This is not an Excel .xlsx workbook. Save the file as .xlsx and upload that."),
                           code="xlsx_not_workbook")
-    # Sizes were checked above, so reading the content types in full is bounded.
-    content_types = archive.read(_member(archive, "[content_types].xml")).lower()
+    types_member = _member(archive, "[content_types].xml")
+    if types_member.file_size > CONTENT_TYPES_MAX_BYTES:
+        raise XlsxRefused(_("This is not an Excel .xlsx workbook. Save the file as .xlsx and upload that."),
+                          code="xlsx_not_workbook")
+    content_types = archive.read(types_member).lower()
     if any(marker.encode() in content_types for marker in _MACRO_CONTENT_TYPES):
         raise XlsxRefused(_("The workbook contains macros. Save it as a plain .xlsx workbook (not .xlsm) and "
                             "upload that."), code="xlsx_macros")

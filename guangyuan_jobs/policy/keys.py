@@ -21,6 +21,8 @@ Keys (seeded by migrations/0003_seed_documents_and_parameters.py):
     wgfh.hardship.benefit_months            2020 firms in difficulty: months of UI benefit per insured (❓)
     wgfh.hardship.contribution_months       2020 firms in difficulty: months of contributions (❓)
     wgfh.fund_reserve_min_months            the area's UI fund must cover this many months (a switch)
+    wgfh.direct.confirmation_working_days   免申即享: working days a firm has to confirm its refund, else
+                                            deemed waived (❓ local choice; seeded by subsidies 0005)
 失业补助金 and 临时生活补助 (§3)
     sybzj.rate_of_ui_benefit_max            cap as a share of the local UI benefit standard (0.8)
     sybzj.max_months                        months paid at most (6)
@@ -93,6 +95,7 @@ KEYS = {
     "wgfh.hardship.benefit_months": _("2020 firms in difficulty: months of UI benefit per insured employee"),
     "wgfh.hardship.contribution_months": _("2020 firms in difficulty: months of social-insurance contributions"),
     "wgfh.fund_reserve_min_months": _("Stable-post refund: months of payments the UI fund reserve must cover"),
+    "wgfh.direct.confirmation_working_days": _("Stable-post refund without application: working days to confirm"),
     "sybzj.rate_of_ui_benefit_max": _("Unemployment subsidy: cap as a share of the local UI benefit standard"),
     "sybzj.max_months": _("Unemployment subsidy: months paid at most"),
     "sybzj.window.start": _("Unemployment subsidy: first day of the qualifying period"),

@@ -45,7 +45,12 @@ from subsidies.models import (
     SubsidyInstalment,
     UnemploymentSubsidyDetail,
 )
-from subsidies.selectors_claims import EDITABLE_STATUSES, SCHEDULE_STATUSES, claim_applicant_side
+from subsidies.selectors_claims import (
+    EDITABLE_STATUSES,
+    SCHEDULE_STATUSES,
+    claim_applicant_side,
+    claim_from_agency_data,
+)
 
 CLOSING_ACTIONS = frozenset({"reject", "refuse", "withdraw", "lapse"})
 SUBMITTING_ACTIONS = frozenset({"submit", "resubmit"})
@@ -193,6 +198,8 @@ def claim_update_draft(*, case: Case, actor, data) -> Case:
     if current.status not in EDITABLE_STATUSES:
         raise ConflictError(gettext("This claim is now “%(status)s”: it can no longer be changed.")
                             % {"status": CaseStatus(current.status).label}, code="invalid_status")
+    if claim_from_agency_data(current):
+        raise _agency_data_refusal()
     kind = current.kind
     detail = claim_detail(current)
     form_class = CLAIM_FORMS[kind]
@@ -222,8 +229,15 @@ def claim_update_draft(*, case: Case, actor, data) -> Case:
     return current
 
 
+def _agency_data_refusal() -> ForbiddenError:
+    return ForbiddenError(_("This refund's figures come from the social-insurance agency: confirm it, with the "
+                            "enterprise's bank account, on the refund's page."), code="confirm_refund")
+
+
 def _submit(*, case: Case, actor) -> Case:
     current = _claim_case(case, actor)
+    if current.status == CaseStatus.DRAFT and claim_from_agency_data(current):
+        raise _agency_data_refusal()
     if current.status == CaseStatus.RETURNED:
         resubmitted = case_transition(case=current, action="resubmit", actor=actor, version=current.version)
         resubmitted.refresh_from_db()  # with the findings judged afresh by the move's effects
@@ -284,10 +298,10 @@ def _on_submit(case: Case, *, resubmitted: bool) -> None:
 def _benefit_period_hold(case: Case) -> None:
     """The claim's months and its benefit period, held from submission on; the exclusion constraint (or, on
     SQLite, the overlap finding checked just before) refuses a period overlapping another live one."""
-    detail = UnemploymentSubsidyDetail.objects.select_for_update().get(case=case)
-    schedule = sybzj_schedule_for(region=case.region_id, detail=detail)
+    detail = UnemploymentSubsidyDetail.objects.select_for_update().filter(case=case).first()
+    schedule = sybzj_schedule_for(region=case.region_id, detail=detail) if detail is not None else None
     if schedule is None:
-        return  # nothing payable: the finding says so, and the caseworker decides
+        return  # no details, or nothing payable: the findings say so, and the caseworker decides
     detail.monthly_amount, detail.months = schedule.monthly, schedule.months
     detail.save(update_fields=["monthly_amount", "months"])
     period = BenefitPeriod.objects.filter(case=case, voided=False).first()
@@ -364,7 +378,9 @@ def instalments_stop(*, case: Case, on: datetime.date, reason: str, actor) -> In
         raise ConflictError(_("Only an approved claim has monthly payments to stop."), code="invalid_status")
     if reason not in UnemploymentSubsidyDetail.StopReason.values:
         raise ApplicationError(_("Choose why the payments stop."), code="reason_required")
-    detail = UnemploymentSubsidyDetail.objects.select_for_update().get(case=current)
+    detail = UnemploymentSubsidyDetail.objects.select_for_update().filter(case=current).first()
+    if detail is None:
+        raise ApplicationError(_("The claim's details are missing."), code="details_missing")
     if detail.stopped_on is not None:
         raise ConflictError(gettext("The payments already stopped on %(date)s.") % {"date": detail.stopped_on},
                             code="already_stopped")
@@ -407,7 +423,9 @@ def claim_amount_set(*, case: Case, amount: Decimal, reason: str, actor) -> Star
     if not 2 <= len(reason) <= 200:
         raise ApplicationError(_("State the reason for the amount (at most 200 characters)."),
                                code="reason_required")
-    detail = StartupSubsidyDetail.objects.select_for_update().get(case=current)
+    detail = StartupSubsidyDetail.objects.select_for_update().filter(case=current).first()
+    if detail is None:
+        raise ApplicationError(_("The claim's details are missing."), code="details_missing")
     if claim_assess(current).quote is not None and detail.reviewer_amount is None:
         raise ApplicationError(_("A standard is in force: the amount follows it."), code="amount_by_rule")
     detail.reviewer_amount, detail.reviewer_amount_reason, detail.reviewer_amount_by = amount, reason, actor

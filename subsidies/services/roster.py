@@ -473,7 +473,7 @@ def _process_row(row: XlsxRow, item: RosterRow | None, reasons: list[str], *, co
     amount = assessment.quote.amount if assessment.quote else None
     if assessment.issues:
         tally.record(number=row.number, values=values, outcome=OUTCOME_INELIGIBLE, reasons=assessment.issues,
-                     credit_code=code, name=name, amount=amount)
+                     credit_code=code, name=name)
         return
     if roster.dry_run:
         tally.record(number=row.number, values=values, outcome=OUTCOME_ELIGIBLE, credit_code=code, name=name,

@@ -340,3 +340,27 @@ def test_every_claims_endpoint_is_documented(crew):
         assert path in schema["paths"]
     create = schema["components"]["schemas"]["ClaimCreateRequest"]
     assert create["discriminator"]["propertyName"] == "kind" and len(create["oneOf"]) == 6
+
+
+def test_a_direct_refund_is_confirmed_on_its_own_page_not_edited_here(crew):
+    from decimal import Decimal
+
+    from guangyuan_jobs.casework.services import case_create_draft
+    from subsidies.models import StablePostRefundDetail
+
+    firm = crew.firm.enterprise
+    case = case_create_draft(kind="WGFH", actor=make_user("entry"), applicant_enterprise=firm,
+                             period_start=datetime.date(2025, 1, 1))
+    StablePostRefundDetail.objects.create(
+        case=case, enterprise=firm, premium_year=2025, size_class="sme", average_insured_staff=40,
+        new_ui_claimants=1, prior_year_premiums=Decimal("30000"), contribution_months=24,
+        channel=StablePostRefundDetail.Channel.DIRECT)
+    client = api(crew.firm)
+    assert client.get(url(case)).json()["amount"]["amount"] == "18000.00"
+    patch = client.patch(url(case), {"data": {"prior_year_premiums": "300000"}}, format="json")
+    assert patch.status_code == 403 and error(patch)["code"] == "confirm_refund"
+    submit = client.post(url(case, "submit"), format="json")
+    assert submit.status_code == 403 and error(submit)["code"] == "confirm_refund"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT
+    assert StablePostRefundDetail.objects.get(case=case).prior_year_premiums == Decimal("30000")

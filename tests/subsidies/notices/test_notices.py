@@ -91,6 +91,7 @@ def test_an_objection_holds_payment_until_dismissed(client, published, crew):
     end_notice(notice)
     assert "异议" in services.payment_hold_reason(cases[0])
     assert services.payment_hold_reason(cases[1]) is None
+    assert set(services.payment_hold_reasons([c.pk for c in cases])) == {cases[0].pk}
     client.force_login(crew.reviewer)
     assert objection.text in client.get("/subsidies/objections/").content.decode()
     response = client.post(f"/subsidies/objections/{objection.pk}/resolve/",

@@ -25,7 +25,8 @@ def accepted(crew, *, kind="PAYP", missing=False):
                                       region=Region.objects.get(pk="510802"), requested_amount=Decimal("900.00"))
     case = casework.case_submit(case=case, actor=crew.entry)
     if missing:
-        return move(case, "accept_incomplete", crew.intake, data={"missing_materials": [{"code": "bank_card", "label": "银行卡"}]})
+        missing_card = [{"code": "bank_card", "label": "银行卡"}]
+        return move(case, "accept_incomplete", crew.intake, data={"missing_materials": missing_card})
     return move(case, "accept", crew.intake)
 
 

@@ -84,3 +84,4 @@ def test_two_batches_built_at_once_never_share_a_payment(require_postgres, refer
     assert len(built) + len(refused) == 2 and built, outcomes
     live = PaymentBatchItem.objects.exclude(status__in=("failed", "removed"))
     assert live.count() == live.values("payment").distinct().count() == 5
+

@@ -14,6 +14,7 @@ from subsidies.models import NoticeEntry, Objection, PaymentBatch, PaymentBatchI
 from subsidies.selectors_payments import payment_batch_reconciliation
 from subsidies.services import payments
 from subsidies.services.notices import notice_publish
+from subsidies.tasks import payment_batches_settle_pending
 from tests.subsidies.payments.conftest import BANK, new_account, payable_case, return_file
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,21 @@ def test_the_public_notice_and_objections_hold_payment(crew):
     assert stopped.value.code == "items_not_payable"
     batch.refresh_from_db()
     assert batch.status == "locked"
+
+
+def test_a_settling_task_lost_after_commit_is_resumed_by_the_sweeper(crew, django_capture_on_commit_callbacks):
+    case = payable_case(crew)
+    batch = build_and_export(crew)
+    with django_capture_on_commit_callbacks(execute=False):  # the task never reaches the broker
+        payments.payment_batch_reconcile(batch=batch, return_file=return_file([(case.ref, "成功", "")]),
+                                         actor=crew.finance3)
+    batch.refresh_from_db()
+    case.refresh_from_db()
+    assert batch.status == "reconciling" and case.status == CaseStatus.APPROVED
+
+    assert payment_batches_settle_pending.delay().get() == 1
+    batch.refresh_from_db()
+    case.refresh_from_db()
+    assert batch.status == "reconciled" and case.status == CaseStatus.PAID
+    assert payment_batches_settle_pending.delay().get() == 0
+    assert CaseTransition.objects.filter(case=case, action="pay").count() == 1

@@ -128,3 +128,11 @@ def test_api_refuses_a_bad_file_with_the_error_shape(entry):
     assert reviewer.post("/api/v1/subsidies/roster-imports/", {
         "premium_year": YEAR, "file": upload(xlsx_bytes(mixed_rows()))}, format="multipart").status_code == 403
     assert not RosterImport.objects.exists()
+
+
+def test_a_year_without_refund_parameters_names_the_missing_one(client, entry):
+    client.force_login(entry)
+    response = client.post("/subsidies/roster/new/", {"premium_year": 2018, "file": upload(xlsx_bytes(mixed_rows()))})
+    page = response.content.decode()
+    assert response.status_code == 400 and "wgfh.ratio.large" in page and "2018-12-31" in page
+    assert not RosterImport.objects.exists()

@@ -141,3 +141,14 @@ def test_the_upload_page_explains_a_refused_file_and_stores_nothing(client, entr
     assert message in response.content.decode()
     assert not RosterImport.objects.exists()
     assert not (settings.MEDIA_ROOT / "rosters").exists()
+
+
+def test_a_damaged_workbook_is_refused_not_a_crash():
+    content = bytearray(xlsx_bytes(mixed_rows()))
+    with zipfile.ZipFile(io.BytesIO(bytes(content))) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename) + 10  # inside the sheet's compressed data
+    content[start:start + 40] = b"\xff" * 40
+    with pytest.raises(XlsxRefused) as caught:
+        list(xlsx_rows(io.BytesIO(bytes(content))))
+    assert caught.value.code == "xlsx_damaged"
