@@ -39,6 +39,7 @@ ROLES: tuple[Role, ...] = (
     Role("finance", _("Finance / payer (发放)"), ("casework.view_case", "casework.pay_case",
                                                "registry.view_person", "registry.view_enterprise",
                                                "registry.reveal_identity", "reports.export_report",
+                                               "reports.export_full_values",
                                                "subsidies.manage_paymentbatch")),
     Role("manager", _("Manager"), ("casework.view_case", "monitoring.view_dashboard", "reports.export_report",
                                    "registry.view_person", "registry.view_enterprise")),

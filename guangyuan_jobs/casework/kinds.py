@@ -73,3 +73,22 @@ def all_kinds() -> list[CaseKind]:
 
 def kind_choices() -> list[tuple[str, str]]:
     return [(k.code, k.label) for k in all_kinds()]
+
+
+# Holds on payment that business apps declare (e.g. a running public notice or an open objection), so casework
+# refuses "pay" without importing them. Each takes case ids and returns {case id: reason} for held cases.
+_PAYMENT_HOLDS: list[Callable] = []
+
+
+def register_payment_hold(check: Callable) -> None:
+    if check not in _PAYMENT_HOLDS:
+        _PAYMENT_HOLDS.append(check)
+
+
+def payment_holds(case_ids) -> dict[int, str]:
+    ids = list(case_ids)
+    held: dict[int, str] = {}
+    for check in _PAYMENT_HOLDS:
+        for case_id, reason in check(ids).items():
+            held.setdefault(case_id, str(reason))
+    return held

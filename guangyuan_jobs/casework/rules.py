@@ -108,6 +108,7 @@ class CaseFacts:
     open_missing: int  # missing materials not yet supplied
     public_notice: bool  # the kind publishes approvals before payment
     payment_pending: bool  # a payment order waits to be paid
+    payment_hold: str = ""  # why payment is held (public notice running, objection open), from the kinds
 
 
 def transition_refusal(action: Action, *, case, actor: ActorView, facts: CaseFacts,
@@ -167,6 +168,8 @@ def transition_refusal(action: Action, *, case, actor: ActorView, facts: CaseFac
                                     code="notice_required")
         if not facts.payment_pending:
             return ApplicationError(_("This case has no payment order waiting."), code="no_payment_order")
+        if facts.payment_hold:
+            return ApplicationError(facts.payment_hold, code="payment_held")
     return None
 
 
@@ -231,4 +234,5 @@ SKIP_REASONS = {
     "no_payment_order": _("No payment order"),
     "policy_parameter_missing": _("No policy parameter in force for this case"),
     "first_approval": _("First of two approvals recorded; a second approver is needed"),
+    "payment_held": _("Payment held: public notice running or an objection open"),
 }

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from guangyuan_jobs.accounts.selectors import scope_queryset
-from guangyuan_jobs.casework.kinds import CaseKind, get_kind
+from guangyuan_jobs.casework.kinds import CaseKind, get_kind, payment_holds
 from guangyuan_jobs.casework.models import (
     BatchItem,
     BatchJob,
@@ -118,12 +118,17 @@ def actor_view(*, user, case: Case, in_scope: bool | None = None) -> ActorView:
                      in_scope=in_scope)
 
 
+# Only cases that could be paid next need the (kind-supplied) payment-hold check.
+PAYABLE_STATUSES = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED)
+
+
 def case_facts(case: Case) -> CaseFacts:
     kind = kind_for(case)
     return CaseFacts(
         open_missing=MissingMaterial.objects.filter(case=case, supplied_at__isnull=True).count(),
         public_notice=kind.public_notice if kind else True,
         payment_pending=Payment.objects.filter(case=case, status=Payment.Status.PENDING).exists(),
+        payment_hold=payment_holds([case.pk]).get(case.pk, "") if case.status in PAYABLE_STATUSES else "",
     )
 
 

@@ -120,9 +120,9 @@ def claim_form(request, kind):
                                            key=context["idempotency_key"], request_hash=_fingerprint(request),
                                            call=file_claim)
     except ValidationError as exc:
-        target = walk_in if walk_in is not None and not set(getattr(exc, "error_dict", {})) & set(form.fields) \
-            else form
-        _form_errors(target, exc)
+        # The claim's own fields were checked above; anything else is about the walk-in applicant.
+        claim_fields = set(getattr(exc, "error_dict", {})) & set(form.fields)
+        _form_errors(form if walk_in is None or claim_fields else walk_in, exc)
         context["error"] = _("Check the form: some fields are not valid.")
         return render(request, "subsidies/claims/form.html", context, status=400)
     except ApplicationError as exc:
@@ -217,6 +217,8 @@ def claim_submit(request, ref):
 def claim_upload(request, ref):
     """A material for a draft, stored by casework (type checked by content, server-made name)."""
     case = _claim_or_404(request.user, ref)
+    if not _editable(case, request.user):
+        return redirect("casework:case_detail", ref=case.ref)  # materials of a submitted claim are added there
     kind = get_kind(case.kind)
     form = AttachmentForm(request.POST, request.FILES, materials=[(m.code, m.label) for m in kind.materials])
     if not form.is_valid():

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from guangyuan_jobs.audit.context import current_source_ip
 from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.audit.services import audit_log
+from guangyuan_jobs.casework.kinds import payment_holds
 from guangyuan_jobs.casework.models import BatchItem, BatchJob, Case, CaseTransition, MissingMaterial, Payment
 from guangyuan_jobs.casework.notifications import applicants_notify_later
 from guangyuan_jobs.casework.rules import ACTIONS, ActorView, CaseFacts, transition_refusal
@@ -159,6 +160,7 @@ def _batch_chunk(*, job: BatchJob, size: int) -> int:
                         .values_list("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
     pending_payments = set(Payment.objects.filter(case_id__in=ids, status=Payment.Status.PENDING)
                            .values_list("case_id", flat=True))
+    holds = payment_holds(ids) if job.action == "pay" else {}
     permissions = frozenset(actor.get_all_permissions()) if actor.is_active else frozenset()
     if "casework.batch_case" not in permissions:
         permissions = frozenset()  # the right to run batches was withdrawn since the job started
@@ -172,7 +174,7 @@ def _batch_chunk(*, job: BatchJob, size: int) -> int:
         view = ActorView(user_id=actor.pk, is_applicant=actor.is_applicant, permissions=permissions,
                          owns_case=False, in_scope=case.pk in visible)
         facts = CaseFacts(open_missing=open_missing.get(case.pk, 0), public_notice=kind.public_notice if kind else True,
-                          payment_pending=case.pk in pending_payments)
+                          payment_pending=case.pk in pending_payments, payment_hold=holds.get(case.pk, ""))
         refusal = transition_refusal(act, case=case, actor=view, facts=facts, seen_version=item.seen_version)
         if refusal is not None:
             skipped[refusal.code].append(item.pk)
