@@ -14,6 +14,7 @@ class NavItem:
     icon: str
     permission: str | None  # None: every signed-in user
     applicant: bool | None = None  # True: applicants only; False: staff only; None: both
+    user_kind: str | None = None  # only this kind of account (e.g. enterprise applicants)
 
 
 NAV_ITEMS = (
@@ -25,6 +26,7 @@ NAV_ITEMS = (
     NavItem(_("Account security"), "accounts:lockout_list", "bi-shield-lock", "accounts.manage_security"),
     NavItem(_("People"), "registry:person_list", "bi-people", "registry.view_person", applicant=False),
     NavItem(_("Enterprises"), "registry:enterprise_list", "bi-building", "registry.view_enterprise", applicant=False),
+    NavItem(_("Refunds to confirm"), "subsidies:refund_list", "bi-cash-coin", None, user_kind="enterprise"),
     NavItem(_("Roster imports"), "subsidies:roster_list", "bi-file-earmark-arrow-up", "subsidies.view_rosterimport",
             applicant=False),
     NavItem(_("Publish a notice"), "subsidies:notice_publish", "bi-broadcast", "casework.publicize_case",
@@ -52,6 +54,8 @@ def navigation(request):
     seen = set()
     for item in NAV_ITEMS:
         if item.applicant is not None and item.applicant != user.is_applicant:
+            continue
+        if item.user_kind is not None and item.user_kind != user.kind:
             continue
         if item.permission and not user.has_perm(item.permission):
             continue
