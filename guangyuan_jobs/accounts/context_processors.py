@@ -19,6 +19,9 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_("My claims"), "casework:inbox", "bi-folder2-open", None, applicant=True),
+    NavItem(_("Apply for a subsidy"), "subsidies:claim_new", "bi-plus-circle", "casework.file_case", applicant=True),
+    NavItem(_("File for a walk-in applicant"), "subsidies:claim_new", "bi-person-plus", "casework.file_case_for_other",
+            applicant=False),
     NavItem(_("Inbox"), "casework:inbox", "bi-inbox", "casework.view_case", applicant=False),
     NavItem(_("Batch jobs"), "casework:batch_list", "bi-collection", "casework.batch_case", applicant=False),
     NavItem(_("Exports"), "reports:export_list", "bi-file-earmark-spreadsheet", "reports.export_report"),

@@ -16,9 +16,11 @@ from stdnum.cn import ric
 from guangyuan_jobs.accounts.models import User
 from guangyuan_jobs.accounts.services import applicant_account_create, staff_create
 from guangyuan_jobs.casework.models import Case, CaseStatus
-from guangyuan_jobs.casework.services import case_create_draft, case_submit, case_transition
+from guangyuan_jobs.casework.services import case_submit, case_transition
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, person_get_or_create
+from subsidies.services.claims import claim_amount_set, claim_file
+from subsidies.services.notices import notice_publish
 
 DEFAULT_PASSWORD = "Guangyuan-Demo-2026"  # noqa: S105 - the documented demo password (README)
 
@@ -55,9 +57,8 @@ TARGETS = (
     CaseStatus.APPROVED, CaseStatus.PUBLICIZED, CaseStatus.PAID, CaseStatus.PAID, CaseStatus.REFUSED,
     CaseStatus.WITHDRAWN,
 )
-PERSON_KINDS = (("SYBZJ", Decimal("5100.00")), ("JNTS", Decimal("1500.00")), ("SBBT", Decimal("3600.00")),
-                ("CYBT", Decimal("10000.00")))
-ENTERPRISE_KINDS = (("WGFH", Decimal("147000.00")), ("XNJY", Decimal("2000.00")))
+PERSON_KINDS = ("SYBZJ", "JNTS", "SBBT", "CYBT")
+ENTERPRISE_KINDS = ("WGFH", "XNJY")
 
 
 def _id_number(rng: random.Random, region: str, index: int) -> str:
@@ -95,7 +96,8 @@ class Command(BaseCommand):
             logging.getLogger(name).setLevel(logging.WARNING)
         with transaction.atomic():
             users = self._accounts(password)
-            created = self._cases(users) if not Case.objects.filter(details__demo=True).exists() else 0
+            seeded = Case.objects.filter(created_by__username__in=["entry", "applicant", "enterprise"]).exists()
+            created = 0 if seeded else self._cases(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases). Accounts, password {password}:"))
         for username in ("applicant", "enterprise", *(s[0] for s in STAFF)):
             user = users[username]
@@ -126,6 +128,7 @@ class Command(BaseCommand):
         return users
 
     def _cases(self, users: dict[str, User]) -> int:
+        self.to_publish: dict[str, list[str]] = {}
         rng = random.Random(2020)  # noqa: S311 - demo data, reproducible on purpose
         regions = {r.code: r for r in Region.objects.filter(code__in=DISTRICTS)}
         today = timezone.localdate()
@@ -135,14 +138,14 @@ class Command(BaseCommand):
         for index, target in enumerate(TARGETS * 3):
             region = regions[DISTRICTS[index % len(DISTRICTS)]]
             if index % 8 == 0:
-                kind, amount = ENTERPRISE_KINDS[(index // 8) % len(ENTERPRISE_KINDS)]
+                kind = ENTERPRISE_KINDS[(index // 8) % len(ENTERPRISE_KINDS)]
                 enterprise = own_enterprise if index < len(TARGETS) else enterprise_get_or_create(
                     credit_code=_credit_code(index), name=FIRMS[index % len(FIRMS)], actor=None, region=region)
                 filer = users["enterprise"] if enterprise == own_enterprise else users["entry"]
                 applicant = {"applicant_enterprise": enterprise}
             else:
-                kind, amount = PERSON_KINDS[index % len(PERSON_KINDS)]
-                if index in (1, 2, 3, 15):
+                kind = PERSON_KINDS[index % len(PERSON_KINDS)]
+                if index in (2, 4, 13, 15):  # the demo applicant: submitted, 容缺 to supplement, paid, withdrawn
                     person, filer = applicant_person, users["applicant"]
                 else:
                     name = SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)]
@@ -152,12 +155,40 @@ class Command(BaseCommand):
                 applicant = {"applicant_person": person}
             if target == CaseStatus.WITHDRAWN and filer == users["entry"]:
                 target = CaseStatus.SUBMITTED  # only the applicant withdraws
-            period_start = today.replace(day=1) - datetime.timedelta(days=31 * (index + 1))
-            case = case_create_draft(kind=kind, actor=filer, region=region, requested_amount=amount,
-                                     period_start=period_start.replace(day=1), details={"demo": True}, **applicant)
+            case = claim_file(kind=kind, actor=filer, region=region, data=self._claim_data(kind, index, rng, today),
+                              **applicant)
             self._drive(case, target, users=users, filer=filer)
             created += 1
+        # Approved cases waiting for payment go on a running public notice, as the real flow does.
+        for kind, refs in self.to_publish.items():
+            notice_publish(kind=kind, actor=users["approver"], case_refs=refs)
         return created
+
+    @staticmethod
+    def _claim_data(kind: str, index: int, rng: random.Random, today: datetime.date) -> dict:
+        """Plausible form data for each kind; the amounts follow from the policy parameters, not from here."""
+        if kind == "WGFH":
+            staff = rng.randrange(12, 400)
+            return {"premium_year": today.year - 1, "size_class": "large" if staff > 300 else "sme",
+                    "average_insured_staff": staff, "new_ui_claimants": rng.randrange(0, max(1, staff // 40)),
+                    "prior_year_premiums": f"{staff * rng.randrange(900, 1400)}.00", "contribution_months": 36}
+        if kind == "XNJY":
+            return {"hired_id_number": _id_number(rng, "510821", 500 + index), "hired_name": "新" + GIVEN[index % 20],
+                    "hired_on": (today - datetime.timedelta(days=60 + index)).isoformat(), "contract_months": 12}
+        if kind == "SYBZJ":
+            return {"category": "not_eligible", "insured_months": 8 + index % 20,
+                    "unemployed_since": datetime.date(2020, 3 + index % 9, 1).isoformat()}
+        if kind == "JNTS":
+            return {"occupation_code": f"4-01-0{index % 5 + 1}-00",
+                    "occupation_name": "电工" if index % 2 else "保育师",
+                    "level": (5, 4, 3)[index % 3], "certificate_no": f"S{today.year}51080{index:06d}",
+                    "issued_on": (today - datetime.timedelta(days=30 + index * 3)).isoformat(),
+                    "ui_contribution_months": 24 + index}
+        if kind == "SBBT":
+            return {"category": "hard_flexible", "months": 6, "monthly_contribution": "320.00",
+                    "period_start": (today.replace(day=1) - datetime.timedelta(days=200)).replace(day=1).isoformat()}
+        return {"business_name": f"{SURNAMES[index % 20]}记小吃店", "business_credit_code": _credit_code(900 + index),
+                "registered_on": (today - datetime.timedelta(days=120)).isoformat()}
 
     def _drive(self, case: Case, target: str, *, users: dict[str, User], filer: User) -> None:
         if target == CaseStatus.DRAFT:
@@ -183,6 +214,11 @@ class Command(BaseCommand):
         step("accept", "intake")
         if target == CaseStatus.ACCEPTED:
             return
+        if case.kind == "CYBT":
+            # No start-up subsidy standard is on record, so the reviewer sets the amount (DOMAIN.md §12.5).
+            claim_amount_set(case=case, amount=Decimal("5000.00"), reason="参照本地往年标准核定",
+                             actor=users["reviewer"])
+            case.refresh_from_db()
         step("review", "reviewer", "材料齐全，符合条件")
         if target == CaseStatus.REVIEWED:
             return
@@ -193,7 +229,8 @@ class Command(BaseCommand):
             step("approve", "approver2", "同意（第二审批人）")
         if target == CaseStatus.APPROVED:
             return
-        step("publicize", "approver")
         if target == CaseStatus.PUBLICIZED:
+            self.to_publish.setdefault(case.kind, []).append(case.ref)
             return
+        step("publicize", "approver")
         step("pay", "finance")
