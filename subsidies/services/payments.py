@@ -32,7 +32,7 @@ from openpyxl.styles import Font
 from guangyuan_jobs.accounts.models import User
 from guangyuan_jobs.accounts.selectors import CITY_CODE, scope_queryset
 from guangyuan_jobs.audit.services import audit_log
-from guangyuan_jobs.casework.kinds import CaseKind, all_kinds, get_kind
+from guangyuan_jobs.casework.kinds import CaseKind, all_kinds, get_kind, payment_holds
 from guangyuan_jobs.casework.models import CaseStatus, Payment
 from guangyuan_jobs.casework.rules import reference_new
 from guangyuan_jobs.casework.services import case_transition
@@ -50,7 +50,6 @@ from guangyuan_jobs.core.xlsx import (
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.reports.rules import cell_text
 from subsidies.models import PaymentBatch, PaymentBatchItem
-from subsidies.services.notices import payment_hold_reason
 
 logger = logging.getLogger(__name__)
 
@@ -288,10 +287,13 @@ def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) ->
 
     payments = list(_candidate_payments(actor=actor, kinds=chosen, region=area))
     refused_on = _last_failed_accounts([p.pk for p in payments])
+    # The holds the apps declare to casework (subsidies' notices: a running notice, an open or upheld
+    # objection), the same that refuse casework's "pay"; read for every candidate at once.
+    holds = payment_holds([p.case_id for p in payments])
     items, skipped = [], []
     for payment in payments:
         case = payment.case
-        held = payment_hold_reason(case)
+        held = holds.get(case.pk)
         if held:
             skipped.append(_skip(case, SKIP_HELD, held))
             continue
@@ -339,9 +341,10 @@ def _item_problems(batch: PaymentBatch, *, check_accounts: bool = False) -> list
     longer payable or held by its public notice (an objection lodged meanwhile), and (for the bank file) a payee
     whose account changed since the batch was built."""
     problems = []
-    items = (batch.items.filter(status=ITEM.INCLUDED)
-             .select_related("payment__case__applicant_person", "payment__case__applicant_enterprise"))
-    for item in items.iterator(chunk_size=2000):
+    items = list(batch.items.filter(status=ITEM.INCLUDED)
+                 .select_related("payment__case__applicant_person", "payment__case__applicant_enterprise"))
+    holds = payment_holds([item.payment.case_id for item in items])
+    for item in items:
         case = item.payment.case
         if item.payment.status != Payment.Status.PENDING:
             problems.append(_skip(case, SKIP_NOT_PENDING, gettext("Its payment order is “%(status)s”.")
@@ -351,7 +354,7 @@ def _item_problems(batch: PaymentBatch, *, check_accounts: bool = False) -> list
         if reason:
             problems.append(_skip(case, SKIP_NOT_PAYABLE, reason) | {"item": item.pk})
             continue
-        held = payment_hold_reason(case)
+        held = holds.get(case.pk)
         if held:
             problems.append(_skip(case, SKIP_HELD, held) | {"item": item.pk})
             continue
