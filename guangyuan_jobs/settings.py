@@ -282,6 +282,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 500)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Resumes payment batches whose settlement task was lost between commit and publish.
+    "payment-batches-settle": {"task": "subsidies.tasks.payment_batches_settle_pending", "schedule": 600},
     "lapse-missing-materials": {"task": "guangyuan_jobs.casework.tasks.lapse_overdue_materials", "schedule": 3600},
     "seal-audit-chain": {"task": "guangyuan_jobs.audit.tasks.seal_audit_chain", "schedule": 60},
     "purge-expired-exports": {"task": "guangyuan_jobs.reports.tasks.purge_expired_exports", "schedule": 3600},

@@ -24,6 +24,7 @@ NAV_ITEMS = (
             applicant=False),
     NavItem(_("Inbox"), "casework:inbox", "bi-inbox", "casework.view_case", applicant=False),
     NavItem(_("Batch jobs"), "casework:batch_list", "bi-collection", "casework.batch_case", applicant=False),
+    NavItem(_("Payment batches"), "subsidies:batch_list", "bi-bank", "subsidies.manage_paymentbatch", applicant=False),
     NavItem(_("Exports"), "reports:export_list", "bi-file-earmark-spreadsheet", "reports.export_report"),
     NavItem(_("Audit trail"), "audit:event_list", "bi-journal-text", "audit.view_auditevent"),
     NavItem(_("Account security"), "accounts:lockout_list", "bi-shield-lock", "accounts.manage_security"),

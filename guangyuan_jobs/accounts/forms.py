@@ -99,3 +99,10 @@ class LockoutFilterForm(forms.Form):
 class UnlockForm(forms.Form):
     username = forms.CharField(max_length=255)
     ip_address = forms.GenericIPAddressField(required=False)
+
+
+class PayeeAccountForm(forms.Form):
+    bank_name = forms.CharField(label=_("Bank"), max_length=64,
+                                help_text=_("The bank of your social security card, or of your own account."))
+    account = forms.CharField(label=_("Card or account number"), max_length=40,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("otp/", views.otp_verify, name="otp_verify"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("me/", views.profile, name="profile"),
+    path("me/payee-account/", views.payee_account, name="payee_account"),
     path("me/password/", views.AccountPasswordChangeView.as_view(), name="password_change"),
     path("security/lockouts/", views.lockout_list, name="lockout_list"),
     path("security/lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),

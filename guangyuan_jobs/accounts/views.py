@@ -22,6 +22,7 @@ from guangyuan_jobs.accounts.forms import (
     LockoutFilterForm,
     LoginForm,
     OtpTokenForm,
+    PayeeAccountForm,
     PersonRegistrationForm,
     StaffPasswordChangeForm,
     UnlockForm,
@@ -31,6 +32,7 @@ from guangyuan_jobs.accounts.rules import normalise_phone
 from guangyuan_jobs.core.errors import ApplicationError
 from guangyuan_jobs.core.masking import mask_phone
 from guangyuan_jobs.core.pagination import paginate
+from guangyuan_jobs.registry.services import person_set_bank_account
 
 # --- sign-in and lockout --------------------------------------------------------------------------------------
 
@@ -130,7 +132,33 @@ def profile(request):
     if user.is_staff_member:
         context["otp_devices"] = services.otp_confirmed_devices(user)
         context["otp_required"] = settings.REQUIRE_STAFF_OTP
+    if user.person_id:
+        context["bank_form"] = PayeeAccountForm()
     return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def payee_account(request):
+    """A person applicant records the social security card or bank account that subsidies are paid to."""
+    person = request.user.person
+    if person is None:
+        return redirect("accounts:profile")
+    form = PayeeAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            person_set_bank_account(person=person, bank_name=form.cleaned_data["bank_name"],
+                                    account=form.cleaned_data["account"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error("account", exc)
+        else:
+            messages.success(request, _("Payment account saved: subsidies are paid to %(account)s.")
+                             % {"account": person.bank_account_masked})
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {
+        "roles": selectors.user_role_labels(request.user), "phone_masked": mask_phone(request.user.phone),
+        "password_max_age_days": settings.STAFF_PASSWORD_MAX_AGE_DAYS, "bank_form": form,
+    }, status=400)
 
 
 # --- self-registration ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ maps built once per export, and the formula guard applied to strings only.
 
 import datetime
 import operator
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -166,7 +167,8 @@ class ReportWorkbook:
 
     def __init__(self, *, title: str, columns: Sequence[registry.Column], full_values: bool):
         self.book = Workbook(write_only=True)
-        self.title = title[:28]
+        # Excel refuses these characters in sheet names; titles come from report labels.
+        self.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:28]
         self.columns = tuple(columns)
         self.full_values = full_values
         self.cover = self.book.create_sheet(_("Cover")[:31])
