@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_applicant_saves_payee_account_shown_masked(client):
     applicant = make_user("applicant_person")
     client.force_login(applicant)
-    response = client.post("/accounts/me/payee-account/", {"bank_name": "广元市商业银行", "account": "6217 0000 1234 5678 901"})
+    response = client.post("/accounts/me/payee-account/",
+                           {"bank_name": "广元市商业银行", "account": "6217 0000 1234 5678 901"})
     assert response.status_code == 302
     applicant.person.refresh_from_db()
     assert applicant.person.bank_account == "6217000012345678901"
