@@ -19,11 +19,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.selectors import CITY_CODE, scope_queryset
-from guangyuan_jobs.casework.kinds import kind_choices
 from guangyuan_jobs.casework.models import Case, CaseStatus
 from guangyuan_jobs.core.crypto import decrypt_value
 from guangyuan_jobs.registry.models import Region
-from guangyuan_jobs.reports.exports import CaseRegisterFilterForm
+from guangyuan_jobs.reports.exports import CaseRegisterFilterForm, kind_labels, status_labels, yes_no_labels
 from guangyuan_jobs.reports.registry import (
     DATE,
     ID_NUMBER,
@@ -54,18 +53,6 @@ OTHER_GRANTS = ("XNJY", "SBBT", "CYBT")
 TOTAL_KEY = "999999"
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 ZERO_MONEY = Value(0, output_field=MONEY_FIELD)
-
-
-def _kind_labels() -> dict:
-    return dict(kind_choices())
-
-
-def _status_labels() -> dict:
-    return dict(CaseStatus.choices)
-
-
-def _yes_no() -> dict:
-    return {True: _("Yes"), False: _("No")}
 
 
 def _district_labels() -> dict:
@@ -106,7 +93,7 @@ CASE_COLUMNS = (
            full_source="applicant_person__id_number_encrypted", reveal=decrypt_value),
     Column(_("Unified social credit code"), "applicant_enterprise__credit_code", width=21),
     Column(_("Region"), "region__name", width=12),
-    Column(_("Status"), "status", width=12, labels=_status_labels),
+    Column(_("Status"), "status", width=12, labels=status_labels),
     Column(_("Submitted on"), "submitted_on", kind=DATE, width=12),
     Column(_("Decided on"), "decided_on", kind=DATE, width=12),
     Column(_("Paid on"), "paid_on", kind=DATE, width=12),
@@ -122,7 +109,7 @@ DETAIL_COLUMNS: dict[str, tuple[Column, ...]] = {
         ("new_ui_claimants", NUMBER), ("prior_year_premiums", MONEY), ("contribution_months", NUMBER),
         ("channel", "text"), ("confirmation_due", DATE), ("confirmed_at", DATE))) + (
         Column(S._meta.get_field("dishonest").verbose_name, "stable_post_refund__dishonest", width=8,
-               labels=_yes_no),),
+               labels=yes_no_labels),),
     "SYBZJ": tuple(_detail(U, name, attr="unemployment_subsidy", kind=kind) for name, kind in (
         ("category", "text"), ("unemployed_since", DATE), ("insured_months", NUMBER), ("monthly_amount", MONEY),
         ("months", NUMBER), ("stopped_on", DATE), ("stop_reason", "text"))),
@@ -221,7 +208,7 @@ register_report(ReportDefinition(
     columns=(
         Column(_("Month"), "month", kind=DATE, width=12),
         Column(_("District"), "district", width=14, labels=_district_labels),
-        Column(_("Kind"), "kind", width=30, labels=_kind_labels),
+        Column(_("Kind"), "kind", width=30, labels=kind_labels),
         Column(_("Cases paid"), "cases", kind=NUMBER, width=10),
         Column(_("People"), "people", kind=NUMBER, width=10),
         Column(_("Enterprises"), "firms", kind=NUMBER, width=10),

@@ -49,15 +49,15 @@ class CaseRegisterFilterForm(ReportFilterForm):
         return cleaned
 
 
-def _kind_labels() -> dict:
+def kind_labels() -> dict:
     return dict(kind_choices())
 
 
-def _status_labels() -> dict:
+def status_labels() -> dict:
     return dict(CaseStatus.choices)
 
 
-def _yes_no() -> dict:
+def yes_no_labels() -> dict:
     return {True: _("Yes"), False: _("No")}
 
 
@@ -74,14 +74,14 @@ case_register = register_report(ReportDefinition(
     queryset=lambda user, filters: case_register_queryset(user=user, filters=filters),
     columns=(
         Column(_("Reference"), "ref", width=20),
-        Column(_("Kind"), "kind", width=24, labels=_kind_labels),
+        Column(_("Kind"), "kind", width=24, labels=kind_labels),
         Column(_("Applicant"), _applicant_name, width=24,
                needs=("applicant_person__name", "applicant_enterprise__name")),
         Column(_("ID number"), "applicant_person__id_number_masked", kind=ID_NUMBER, width=21,
                full_source="applicant_person__id_number_encrypted", reveal=decrypt_value),
         Column(_("Unified social credit code"), "applicant_enterprise__credit_code", width=21),
         Column(_("Region"), "region__name", width=12),
-        Column(_("Status"), "status", width=12, labels=_status_labels),
+        Column(_("Status"), "status", width=12, labels=status_labels),
         Column(_("Submitted on"), "submitted_on", kind=DATE, width=12),
         Column(_("Accepted on"), "accepted_on", kind=DATE, width=12),
         Column(_("Decided on"), "decided_on", kind=DATE, width=12),
@@ -89,6 +89,6 @@ case_register = register_report(ReportDefinition(
         Column(_("Requested amount (yuan)"), "requested_amount", kind=MONEY, width=14),
         Column(_("Approved amount (yuan)"), "approved_amount", kind=MONEY, width=14),
         Column(_("Due date"), "due_date", kind=DATE, width=12),
-        Column(_("Overdue"), "overdue", width=8, labels=_yes_no),
+        Column(_("Overdue"), "overdue", width=8, labels=yes_no_labels),
     ),
 ))
