@@ -44,7 +44,7 @@ browser-deps: ## Install Debian's chromium for browser tests (root with apt only
 
 test: install-dev browser-deps ## Run the whole suite (PostgreSQL, Redis and a worker when DATABASE_URL/REDIS_URL are set)
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	TESTING=1 $(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 test-fast: install-dev ## The suite without browser tests
