@@ -95,7 +95,9 @@ def batch_process(*, job_id) -> BatchJob | None:
     BatchJob.objects.filter(pk=job.pk).exclude(status=BatchJob.Status.COMPLETED).update(
         status=BatchJob.Status.RUNNING, started_at=Coalesce(F("started_at"), timezone.now()), error="")
     size = settings.CASEWORK_BATCH_CHUNK_SIZE
-    while _batch_chunk(job=job, size=size):
+    # One reader for the whole job: each (key, day, region) is looked up once, not once per chunk.
+    policy = PolicyReader()
+    while _batch_chunk(job=job, size=size, policy=policy):
         pass
     return _batch_finish(job)
 
@@ -141,7 +143,7 @@ def _audit_event(*, actor, event_type: str, case: Case, details: dict, now) -> A
 
 
 @transaction.atomic
-def _batch_chunk(*, job: BatchJob, size: int) -> int:
+def _batch_chunk(*, job: BatchJob, size: int, policy: PolicyReader) -> int:
     """Process up to `size` pending items in one transaction. Returns how many were processed."""
     items = list(BatchItem.objects.select_for_update(skip_locked=True)
                  .filter(job=job, outcome=BatchItem.Outcome.PENDING).order_by("id")[:size])
@@ -164,7 +166,6 @@ def _batch_chunk(*, job: BatchJob, size: int) -> int:
     permissions = frozenset(actor.get_all_permissions()) if actor.is_active else frozenset()
     if "casework.batch_case" not in permissions:
         permissions = frozenset()  # the right to run batches was withdrawn since the job started
-    policy = PolicyReader()
 
     skipped: dict[str, list[int]] = defaultdict(list)
     moves = []  # (item, case, plan)
