@@ -50,9 +50,8 @@ test: install-dev browser-deps ## Run the whole suite (PostgreSQL, Redis and a w
 test-fast: install-dev ## The suite without browser tests
 	$(VENV)/bin/pytest -q -m "not browser" $(PYTEST_ARGS)
 
-lint: install-dev ## ruff check and format check
+lint: install-dev ## ruff check (the rule set is in pyproject.toml)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
 
 fmt: install-dev ## ruff fix and format
 	$(VENV)/bin/ruff check --fix .
@@ -60,9 +59,12 @@ fmt: install-dev ## ruff fix and format
 migrations-check: install ## Fail if models and migrations drift
 	$(PY) manage.py makemigrations --check --dry-run
 
-messages: install-dev ## Re-extract and compile translations
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv  # the .mo files are committed: no gettext needed to run
+APPS_WITH_LOCALE := guangyuan_jobs/accounts guangyuan_jobs/audit guangyuan_jobs/casework guangyuan_jobs/policy \
+	guangyuan_jobs/registry guangyuan_jobs/reports subsidies
+
+messages: install-dev ## Re-extract each app's catalogue (then fill the new msgstr) and compile; .mo files are committed
+	for app in $(APPS_WITH_LOCALE); do (cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans -l en); done
+	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: install-dev ## Run every benchmark under bench/ and write bench/results.json
 	$(PY) bench/run.py
