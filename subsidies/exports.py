@@ -22,7 +22,12 @@ from guangyuan_jobs.accounts.selectors import CITY_CODE, scope_queryset
 from guangyuan_jobs.casework.models import Case, CaseStatus
 from guangyuan_jobs.core.crypto import decrypt_value
 from guangyuan_jobs.registry.models import Region
-from guangyuan_jobs.reports.exports import CaseRegisterFilterForm, kind_labels, status_labels, yes_no_labels
+from guangyuan_jobs.reports.exports import (
+    CaseRegisterFilterForm,
+    case_register,
+    kind_labels,
+    yes_no_labels,
+)
 from guangyuan_jobs.reports.registry import (
     DATE,
     ID_NUMBER,
@@ -62,10 +67,6 @@ def _district_labels() -> dict:
     return labels
 
 
-def _applicant_name(person_name, enterprise_name):
-    return person_name or enterprise_name
-
-
 def _detail(model, name: str, *, attr: str, kind: str = "text", width: int = 14, **extra) -> Column:
     """A column of a claim's detail, headed by the field's own (translated) name."""
     field = model._meta.get_field(name)
@@ -86,20 +87,9 @@ class KindRegisterFilterForm(CaseRegisterFilterForm):
         del self.fields["kind"]
 
 
-CASE_COLUMNS = (
-    Column(_("Reference"), "ref", width=22),
-    Column(_("Applicant"), _applicant_name, width=24, needs=("applicant_person__name", "applicant_enterprise__name")),
-    Column(_("ID number"), "applicant_person__id_number_masked", kind=ID_NUMBER, width=21,
-           full_source="applicant_person__id_number_encrypted", reveal=decrypt_value),
-    Column(_("Unified social credit code"), "applicant_enterprise__credit_code", width=21),
-    Column(_("Region"), "region__name", width=12),
-    Column(_("Status"), "status", width=12, labels=status_labels),
-    Column(_("Submitted on"), "submitted_on", kind=DATE, width=12),
-    Column(_("Decided on"), "decided_on", kind=DATE, width=12),
-    Column(_("Paid on"), "paid_on", kind=DATE, width=12),
-    Column(_("Requested amount (yuan)"), "requested_amount", kind=MONEY, width=14),
-    Column(_("Approved amount (yuan)"), "approved_amount", kind=MONEY, width=14),
-)
+# The case register's own columns, less those a register of one kind does not need.
+CASE_COLUMNS = tuple(column for column in case_register.columns
+                     if column.source not in ("kind", "accepted_on", "due_date", "overdue"))
 
 S, U, J, H, SI, T = (StablePostRefundDetail, UnemploymentSubsidyDetail, SkillUpgradeDetail, HiringSubsidyDetail,
                     SocialInsuranceSubsidyDetail, StartupSubsidyDetail)
