@@ -216,3 +216,19 @@ def test_publishing_through_the_api(crew):
     assert again.status_code == 400 and again.json()["error"]["code"] == "nothing_selected"
     listed = APIClient().get("/api/v1/subsidies/public-notices/", {"current": "true"}).json()
     assert listed["count"] == 1
+
+
+def test_casework_refuses_to_pay_while_the_notice_runs_and_pays_after_it(published, client, crew):
+    notice, cases = published
+    client.force_login(crew.finance)
+    response = client.get(f"/api/v1/cases/{cases[0].ref}/")
+    assert response.status_code == 200
+    assert "pay" not in response.json()["allowed_actions"]
+    with pytest.raises(ApplicationError) as refused:
+        move(cases[0], "pay", crew.finance)
+    assert refused.value.code == "payment_held" and "公示期至" in str(refused.value.message)
+    assert Payment.objects.get(case=cases[0]).status == Payment.Status.PENDING
+    end_notice(notice)
+    assert "pay" in client.get(f"/api/v1/cases/{cases[0].ref}/").json()["allowed_actions"]
+    move(cases[0], "pay", crew.finance)
+    assert Payment.objects.get(case=cases[0]).status == Payment.Status.PAID
