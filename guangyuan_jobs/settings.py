@@ -63,12 +63,14 @@ INSTALLED_APPS = [
     "guangyuan_jobs.audit",
     "guangyuan_jobs.casework",
     "guangyuan_jobs.reports",
+    "guangyuan_jobs.notices",
     # business
     "subsidies",
     "training",
     "entrepreneurship",
     "priority_groups",
     "monitoring",
+    "integrity",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,12 @@ api_v1 = [
     path("cases/", include("guangyuan_jobs.casework.api_urls")),
     path("exports/", include("guangyuan_jobs.reports.api_urls")),
     path("subsidies/", include("subsidies.api_urls")),
+    path("training/", include("training.api_urls")),
+    path("entrepreneurship/", include("entrepreneurship.api_urls")),
+    path("priority-groups/", include("priority_groups.api_urls")),
+    path("monitoring/", include("monitoring.api_urls")),
+    path("integrity/", include("integrity.api_urls")),
+    path("notices/", include("guangyuan_jobs.notices.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +28,12 @@ urlpatterns = [
     path("registry/", include("guangyuan_jobs.registry.urls")),
     path("policy/", include("guangyuan_jobs.policy.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("training/", include("training.urls")),
+    path("entrepreneurship/", include("entrepreneurship.urls")),
+    path("priority-groups/", include("priority_groups.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("integrity/", include("integrity.urls")),
+    path("notices/", include("guangyuan_jobs.notices.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

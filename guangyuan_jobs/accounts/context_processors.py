@@ -1,7 +1,12 @@
-"""The navigation a user sees follows their permissions, so each role sees its own menu."""
+"""The navigation a user sees follows their permissions, so each role sees its own menu. Business apps add
+their pages in their own `navigation.py` (a `NAV_ITEMS` tuple), shown between the kernel's work pages and
+its administration pages."""
 
+import importlib
 from dataclasses import dataclass
+from functools import cache
 
+from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +22,7 @@ class NavItem:
     user_kind: str | None = None  # only this kind of account (e.g. enterprise applicants)
 
 
-NAV_ITEMS = (
+KERNEL_NAV_HEAD = (
     NavItem(_("My claims"), "casework:inbox", "bi-folder2-open", None, applicant=True),
     NavItem(_("Apply for a subsidy"), "subsidies:claim_new", "bi-plus-circle", "casework.file_case", applicant=True),
     NavItem(_("File for a walk-in applicant"), "subsidies:claim_new", "bi-person-plus", "casework.file_case_for_other",
@@ -42,10 +47,28 @@ NAV_ITEMS = (
     NavItem(_("Briefing sessions"), "subsidies:briefing_list", "bi-megaphone", "subsidies.view_briefingsession",
             applicant=False),
     NavItem(_("Policy pushes"), "subsidies:push_list", "bi-send", "subsidies.view_policypush", applicant=False),
+)
+
+KERNEL_NAV_TAIL = (
     NavItem(_("Policy parameters"), "policy:parameter_list", "bi-sliders", "policy.view_policyparameter"),
     NavItem(_("System administration"), "admin:index", "bi-gear", "accounts.manage_users"),
     NavItem(_("My account"), "accounts:profile", "bi-person-badge", None),
 )
+
+
+@cache
+def all_nav_items() -> tuple[NavItem, ...]:
+    app_items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.navigation"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        app_items.extend(module.NAV_ITEMS)
+    return (*KERNEL_NAV_HEAD, *app_items, *KERNEL_NAV_TAIL)
 
 
 def navigation(request):
@@ -56,7 +79,7 @@ def navigation(request):
         return {"nav_items": []}  # nothing to offer until the second factor is passed
     items = []
     seen = set()
-    for item in NAV_ITEMS:
+    for item in all_nav_items():
         if item.applicant is not None and item.applicant != user.is_applicant:
             continue
         if item.user_kind is not None and item.user_kind != user.kind:

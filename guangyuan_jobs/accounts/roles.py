@@ -1,8 +1,13 @@
-"""Roles are groups; each role holds named permissions. The map below is the single source of truth and is
-synchronised into the database after every migrate."""
+"""Roles are groups; each role holds named permissions. The kernel map below plus each business app's
+`roles.py` (its own `ROLES`, and `GRANTS` adding its permissions to kernel roles) are the single source of
+truth, synchronised into the database after every migrate."""
 
-from dataclasses import dataclass
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from functools import cache
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +20,7 @@ class Role:
     admin_site: bool = False  # works in the Django admin (sets User.is_staff)
 
 
-ROLES: tuple[Role, ...] = (
+KERNEL_ROLES: tuple[Role, ...] = (
     Role("applicant_person", _("Person applicant"), ("casework.file_case",), is_staff_role=False),
     Role("applicant_enterprise", _("Enterprise applicant"), ("casework.file_case",), is_staff_role=False),
     Role("intake", _("Intake clerk (受理接件)"),
@@ -56,4 +61,36 @@ ROLES: tuple[Role, ...] = (
           "registry.add_region", "registry.change_region"), admin_site=True),
 )
 
-ROLES_BY_CODE = {role.code: role for role in ROLES}
+
+
+def _app_role_modules():
+    for config in apps.get_app_configs():
+        if config.name == __name__.rsplit(".", 1)[0]:
+            continue
+        module_name = f"{config.name}.roles"
+        try:
+            yield importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+
+
+@cache
+def all_roles() -> tuple[Role, ...]:
+    """Every role: the kernel's, widened by the apps' GRANTS, then the apps' own ROLES."""
+    grants: dict[str, list[str]] = defaultdict(list)
+    app_roles: list[Role] = []
+    for module in _app_role_modules():
+        app_roles.extend(getattr(module, "ROLES", ()))
+        for code, permissions in getattr(module, "GRANTS", {}).items():
+            grants[code].extend(permissions)
+    roles = (*KERNEL_ROLES, *app_roles)
+    unknown = set(grants) - {role.code for role in roles}
+    if unknown:
+        raise LookupError(f"GRANTS name unknown roles: {sorted(unknown)}")
+    return tuple(replace(role, permissions=tuple(dict.fromkeys(role.permissions + tuple(grants[role.code]))))
+                 for role in roles)
+
+
+def role_by_code(code: str) -> Role | None:
+    return {role.code: role for role in all_roles()}.get(code)

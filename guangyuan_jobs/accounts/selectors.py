@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guangyuan_jobs.accounts.models import User
-from guangyuan_jobs.accounts.roles import ROLES_BY_CODE
+from guangyuan_jobs.accounts.roles import role_by_code
 
 CITY_CODE = "510800"
 
@@ -97,5 +97,5 @@ def staff_security_list(*, search: str = "") -> QuerySet[User]:
 
 
 def user_role_labels(user: User) -> list[str]:
-    return [str(ROLES_BY_CODE[name].label) if name in ROLES_BY_CODE else name
+    return [str(role.label) if (role := role_by_code(name)) else name
             for name in user.groups.order_by("name").values_list("name", flat=True)]

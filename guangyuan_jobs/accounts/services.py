@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from guangyuan_jobs.accounts.models import SmsCode, User
-from guangyuan_jobs.accounts.roles import ROLES, ROLES_BY_CODE
+from guangyuan_jobs.accounts.roles import all_roles, role_by_code
 from guangyuan_jobs.accounts.rules import normalise_phone, role_conflicts
 from guangyuan_jobs.accounts.signals import acting_as
 from guangyuan_jobs.accounts.sms import send_sms
@@ -32,8 +32,8 @@ from guangyuan_jobs.registry.services import enterprise_get_or_create, person_fi
 
 @transaction.atomic
 def roles_sync(*, using: str = "default") -> None:
-    """Make each role's group hold exactly the permissions of ROLES (idempotent)."""
-    for role in ROLES:
+    """Make each role's group hold exactly the permissions of its role (idempotent)."""
+    for role in all_roles():
         group, _ = Group.objects.using(using).get_or_create(name=role.code)
         wanted = []
         for dotted in role.permissions:
@@ -63,7 +63,7 @@ def staff_create(*, username: str, display_name: str, roles: Iterable[str], scop
     elif User.objects.filter(username=username).exists():
         errors["username"] = [_("A user with that user name already exists.")]
     roles = tuple(dict.fromkeys(roles))
-    unknown = [code for code in roles if code not in ROLES_BY_CODE or not ROLES_BY_CODE[code].is_staff_role]
+    unknown = [code for code in roles if role_by_code(code) is None or not role_by_code(code).is_staff_role]
     if not roles:
         errors["roles"] = [_("A staff member needs at least one role.")]
     elif unknown:
@@ -80,7 +80,7 @@ def staff_create(*, username: str, display_name: str, roles: Iterable[str], scop
             errors["scope_region"] = [_("A district scope needs a district or county.")]
     else:
         scope_region = None
-    admin_site = any(ROLES_BY_CODE[code].admin_site for code in roles if code in ROLES_BY_CODE)
+    admin_site = any(role_by_code(code).admin_site for code in roles if role_by_code(code))
     user = User(username=username, display_name=(display_name or "").strip()[:64], kind=User.Kind.STAFF,
                 scope=scope, scope_region=scope_region if isinstance(scope_region, Region) else None,
                 phone=normalise_phone(phone), is_staff=admin_site)

@@ -2,11 +2,13 @@
 waiting for the demo approver. Idempotent; refuses to run outside demo mode unless forced."""
 
 import datetime
+import importlib
 import logging
 import os
 import random
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -80,6 +82,18 @@ def _credit_code(index: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+def _app_demo_modules():
+    """Each business app may load its own demo data from `<app>/demo.py`: `seed_demo(users, password, stdout)`,
+    idempotent, given the demo accounts by user name (it may add its own to the dict, which are then listed)."""
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        try:
+            yield importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+
+
 class Command(BaseCommand):
     help = "Load demo accounts and demo cases (idempotent). Refuses outside demo mode unless --force."
 
@@ -98,8 +112,10 @@ class Command(BaseCommand):
             users = self._accounts(password)
             seeded = Case.objects.filter(created_by__username__in=["entry", "applicant", "enterprise"]).exists()
             created = 0 if seeded else self._cases(users)
+            for seed_app in _app_demo_modules():
+                seed_app.seed_demo(users=users, password=password, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases). Accounts, password {password}:"))
-        for username in ("applicant", "enterprise", *(s[0] for s in STAFF)):
+        for username in dict.fromkeys(("applicant", "enterprise", *(s[0] for s in STAFF), *users)):
             user = users[username]
             roles = ", ".join(user.groups.values_list("name", flat=True))
             self.stdout.write(f"  {username:<11} {roles:<22} {user.display_name}")

@@ -1,0 +1,1 @@
+"""Formal notices (受理通知书 and the rest, as PDF) and notifications (SMS and in-portal messages)."""
