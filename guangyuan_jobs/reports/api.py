@@ -1,12 +1,14 @@
 """`/api/v1/exports/`: request an export, follow it, download it (the requester only)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from guangyuan_jobs.core.errors import ForbiddenError
 from guangyuan_jobs.reports.models import ExportJob
 from guangyuan_jobs.reports.selectors import export_job_get_for, export_job_list_for
 from guangyuan_jobs.reports.serializers import ExportCreateInputSerializer, ExportJobSerializer
@@ -33,6 +35,8 @@ class ExportListCreateApi(GenericAPIView):
     @extend_schema(summary="Request an export; it runs in the background",
                    request=ExportCreateInputSerializer, responses={202: ExportJobSerializer, **_ERRORS})
     def post(self, request):
+        if not request.user.has_perm("reports.export_report"):  # refuse before saying what is wrong with the input
+            raise ForbiddenError(_("You may not export this report."))
         data = ExportCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = export_start(actor=request.user, **data.validated_data)

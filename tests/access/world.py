@@ -1,0 +1,151 @@
+"""The world the access matrix probes: the demo data (every app's own demo too), one actor per role, and two of
+every object: one belonging to the demo applicant in 利州 (510802), one to another applicant in 苍溪 (510824)."""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from guangyuan_jobs.accounts.models import User
+from guangyuan_jobs.audit.models import AuditEvent
+from guangyuan_jobs.casework.models import Attachment, BatchJob, Case
+from guangyuan_jobs.policy.models import PolicyParameter
+from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.reports.models import ExportJob
+from subsidies.models import BriefingSession, Objection, PaymentBatch, PolicyPush, PublicNotice, RosterImport
+from tests.factories import EnterpriseFactory, PersonFactory, make_credit_code, make_user
+
+# Everyone the matrix asks, by the role they act in. `other` is a second applicant (not the owner of the
+# 利州 objects); `cangxi` a district reviewer of 苍溪 (510824), outside the 利州 objects' area.
+ACTORS = ("anonymous", "applicant", "other", "enterprise", "intake", "policy", "archive", "entry", "reviewer",
+          "approver", "finance", "manager", "auditor", "security", "admin", "cangxi")
+APPLICANTS = frozenset({"applicant", "other", "enterprise"})
+DISTRICT_STAFF = {"cangxi": "510824"}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    media_root: str
+    # Per owner ("lizhou": the demo applicant's side in 510802, "cangxi": the other applicant's in 510824),
+    # the URL keyword values of each route's object.
+    objects: dict[str, dict[str, dict]] = field(default_factory=dict)
+
+
+def routes() -> list[tuple[str, str]]:
+    """(route name, pattern) of every URL the resolver knows, the Django admin's and static files' apart."""
+    found = []
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, (namespace, pattern.namespace)))
+                if inner == "admin":
+                    continue
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = ":".join(filter(None, (namespace, pattern.name)))
+                found.append((name, prefix + str(pattern.pattern)))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def _case_pair(kind_filter: dict, *, lizhou_owner: dict, cangxi_owner: dict) -> dict[str, Case]:
+    lizhou = Case.objects.filter(**kind_filter, **lizhou_owner).exclude(status="draft").order_by("id").first()
+    cangxi = Case.objects.filter(**kind_filter, **cangxi_owner).order_by("id").first()
+    return {"lizhou": lizhou, "cangxi": cangxi}
+
+
+def build_world(media_root: str) -> World:
+    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    users = {u.username: u for u in User.objects.all()}
+    other_person = PersonFactory(region=Region.objects.get(code="510824"), name="苍溪申请人")
+    users["other"] = make_user("applicant_person", username="other", person=other_person)
+    users["cangxi"] = make_user("reviewer", username="cangxi", region_code="510824")
+    world = World(users={name: users.get(name) for name in ACTORS}, media_root=media_root)
+    applicant, other = users["applicant"], users["other"]
+
+    # The other applicant's claim in 苍溪: filed through the same service as the demo's.
+    from subsidies.services.claims import claim_file
+
+    other_case = claim_file(kind="CYBT", actor=other, applicant_person=other.person, submit=True, data={
+        "business_name": "苍溪小店", "business_credit_code": make_credit_code(region="510824"),
+        "registered_on": (datetime.date.today() - datetime.timedelta(days=120)).isoformat()})
+    own_case = Case.objects.filter(applicant_person=applicant.person).exclude(status="draft").order_by("id").first()
+    firm_case = Case.objects.filter(applicant_enterprise=users["enterprise"].enterprise).order_by("id").first()
+
+    def attachment(case: Case, owner: User) -> Attachment:
+        item = Attachment(case=case, material_code="id_card", original_name="id.pdf",
+                          content_type="application/pdf", size=8, sha256="0" * 64, uploaded_by=owner)
+        item.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        item.save()
+        return item
+
+    notice = PublicNotice.objects.order_by("id").first()
+    entry = notice.entries.order_by("id").first()
+    objection = Objection.objects.create(case=entry.case, entry=entry, lodger_name="群众", text="异议")
+    staff = users["finance"]
+    batch = PaymentBatch.objects.create(ref=f"PB-{uuid.uuid4().hex[:8]}", fund_source="ui_fund",
+                                        region=Region.objects.get(code="510802"), created_by=staff)
+    batch_cangxi = PaymentBatch.objects.create(ref=f"PB-{uuid.uuid4().hex[:8]}", fund_source="ui_fund",
+                                               region=Region.objects.get(code="510824"), created_by=staff)
+    briefing = BriefingSession.objects.create(held_on=datetime.date.today(), place="利州区", topic="政策宣讲",
+                                              audience="企业", attendance=30,
+                                              region=Region.objects.get(code="510802"), recorded_by=users["policy"])
+    push = PolicyPush.objects.create(kind="SYBZJ", channel="sms", message="政策推送",
+                                     region=Region.objects.get(code="510802"), created_by=users["policy"])
+    roster = RosterImport.objects.create(premium_year=2025, original_name="roster.xlsx", sha256="0" * 64,
+                                         created_by=users["entry"])
+    export = ExportJob.objects.create(report="case_register", requested_by=users["auditor"])
+    job = BatchJob.objects.create(action="review", requested_by=users["reviewer"])
+
+    shared = {
+        "subsidies:guide_detail": {"code": "SYBZJ"}, "outreach-guide-detail": {"code": "SYBZJ"},
+        "subsidies:claim_form": {"kind": "SYBZJ"},
+        "policy:parameter_history": {"key": PolicyParameter.objects.order_by("id").first().key},
+        "audit:event_detail": {"event_id": AuditEvent.objects.order_by("id").first().pk},
+        "accounts:otp_reset": {"user_id": users["reviewer"].pk},
+        "subsidies:notice_public_detail": {"ref": notice.ref}, "subsidies:notice_objection": {"ref": notice.ref},
+        "subsidies-public-notice-detail": {"ref": notice.ref}, "subsidies-objection-lodge": {"ref": notice.ref},
+        "subsidies:objection_resolve": {"pk": objection.pk}, "subsidies-objection-resolve": {"pk": objection.pk},
+        "subsidies:push_detail": {"pk": push.pk}, "subsidies:push_progress": {"pk": push.pk},
+        "outreach-push-detail": {"pk": push.pk}, "outreach-push-recipients": {"pk": push.pk},
+        "subsidies:roster_detail": {"pk": roster.pk}, "subsidies:roster_progress": {"pk": roster.pk},
+        "subsidies:roster_commit": {"pk": roster.pk}, "subsidies:roster_rejected_download": {"pk": roster.pk},
+        "subsidies-roster-import-detail": {"pk": roster.pk}, "subsidies-roster-import-commit": {"pk": roster.pk},
+        "reports:export_detail": {"job_id": export.pk}, "reports:export_progress": {"job_id": export.pk},
+        "reports:export_download": {"job_id": export.pk}, "reports_api:export_detail": {"job_id": export.pk},
+        "reports_api:export_download": {"job_id": export.pk},
+        "casework:batch_detail": {"pk": job.pk}, "casework:batch_progress": {"pk": job.pk},
+    }
+    del briefing  # listed only: no route takes a briefing's id
+
+    def owned(case: Case, owner: User, batch_ref: str) -> dict[str, dict]:
+        att = attachment(case, owner)
+        values = {"ref": case.ref}
+        per_route = {
+            "casework:attachment_download": {"ref": case.ref, "pk": att.pk},
+            "registry:person_detail": {"pk": case.applicant_person_id},
+            "registry:person_reveal": {"pk": case.applicant_person_id},
+        }
+        for name in ("subsidies:batch_detail", "subsidies:batch_action", "subsidies:batch_reconcile",
+                     "subsidies:batch_download", "subsidies:batch_progress", "payment-batch-detail",
+                     "payment-batch-items", "payment-batch-action", "payment-batch-return-file",
+                     "payment-batch-bank-file", "payment-batch-reconciliation"):
+            per_route[name] = {"ref": batch_ref}
+        return {"default": values, **per_route}
+
+    world.objects["lizhou"] = {**owned(own_case, applicant, batch.ref), **shared}
+    world.objects["cangxi"] = {**owned(other_case, other, batch_cangxi.ref), **shared}
+    other_firm = EnterpriseFactory(region=Region.objects.get(code="510824"))
+    for side, enterprise, case in (("lizhou", users["enterprise"].enterprise, firm_case),
+                                   ("cangxi", other_firm, other_case)):
+        for name in ("registry:enterprise_detail", "registry:enterprise_reveal", "registry:enterprise_size_class"):
+            world.objects[side][name] = {"pk": enterprise.pk}
+        for name in ("subsidies:refund_confirm", "subsidies-refund-confirm"):
+            world.objects[side][name] = {"ref": case.ref}
+    return world
