@@ -39,8 +39,9 @@ serve: install ## Production-like: gunicorn, Celery worker and beat (needs DATAB
 	$(PY) manage.py collectstatic --no-input -v0
 	$(VENV)/bin/honcho start -f Procfile
 
-browser-deps: ## Install Debian's chromium for browser tests (root with apt only)
+browser-deps: ## Install Debian's chromium for browser tests and a Chinese font for notices (root with apt only)
 	@bash bin/install-chromium
+	@bash bin/install-fonts
 
 test: install-dev browser-deps ## Run the whole suite (PostgreSQL, Redis and a worker when DATABASE_URL/REDIS_URL are set)
 	$(VENV)/bin/ruff check .
@@ -60,7 +61,8 @@ migrations-check: install ## Fail if models and migrations drift
 	$(PY) manage.py makemigrations --check --dry-run
 
 APPS_WITH_LOCALE := guangyuan_jobs/accounts guangyuan_jobs/audit guangyuan_jobs/casework guangyuan_jobs/policy \
-	guangyuan_jobs/registry guangyuan_jobs/reports subsidies
+	guangyuan_jobs/registry guangyuan_jobs/reports guangyuan_jobs/notices subsidies training entrepreneurship \
+	priority_groups monitoring integrity stat_reports
 
 messages: install-dev ## Re-extract each app's catalogue (then fill the new msgstr) and compile; .mo files are committed
 	for app in $(APPS_WITH_LOCALE); do (cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans -l en); done

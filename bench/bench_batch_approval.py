@@ -273,7 +273,7 @@ def measure(mode: str, size: int) -> dict:
             from guangyuan_jobs.casework.services import case_transition
             from guangyuan_jobs.casework.tasks import notify_applicants
 
-            notify_applicants.delay = lambda ids, event: None  # as for the batch: SMS are another worker's job
+            notify_applicants.delay = lambda ids, event, *moves: None  # as for the batch: SMS are another worker's job
             for pk in sample:
                 case = Case.objects.get(pk=pk)
                 case_transition(case=case, action="approve", actor=approver, version=case.version)
@@ -293,7 +293,7 @@ def _ours(approver, size: int) -> tuple[int, float]:
     queued = []
     # The job runs here, timed, rather than on commit; the SMS go to their own worker after commit.
     batch_run.delay = lambda job_id: None
-    notify_applicants.delay = lambda ids, event: queued.append(len(ids))
+    notify_applicants.delay = lambda ids, event, *moves: queued.append(len(ids))
     profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     started = time.perf_counter()
     if profile:

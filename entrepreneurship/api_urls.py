@@ -1,1 +1,3 @@
-urlpatterns = []
+from entrepreneurship.api import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.core.env import env_bool, env_int, env_list, env_str
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "priority_groups",
     "monitoring",
     "integrity",
+    "stat_reports",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (the 503's message), before any work: a shed request costs almost nothing.
+    "guangyuan_jobs.core.middleware.LoadShedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +95,11 @@ MIDDLEWARE = [
     # AxesMiddleware last, as django-axes documents.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Load shedding (core/middleware.py): requests working at once per web process; 0 is off.
+LOAD_SHED_CONCURRENCY = env_int("LOAD_SHED_CONCURRENCY", 0)
+LOAD_SHED_WAIT_SECONDS = env_int("LOAD_SHED_WAIT_MS", 2000) / 1000
+LOAD_SHED_RETRY_AFTER = env_int("LOAD_SHED_RETRY_AFTER", 5)
 
 ROOT_URLCONF = "guangyuan_jobs.urls"
 WSGI_APPLICATION = "guangyuan_jobs.wsgi.application"
@@ -176,7 +185,17 @@ SMS_GATEWAY = env_str(
     "SMS_GATEWAY",
     "guangyuan_jobs.accounts.sms.LocmemSmsGateway" if TESTING else "guangyuan_jobs.accounts.sms.ConsoleSmsGateway",
 )
+# The HTTP gateway (guangyuan_jobs.notices.gateways.HttpSmsGateway) when SMS_GATEWAY names it.
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
+SMS_HTTP_SIGN = env_str("SMS_HTTP_SIGN", "【广元就业】")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+# A Chinese TrueType font for the formal notices (PDF) when not in Debian's usual places (bin/install-fonts).
+NOTICE_FONT_PATH = env_str("NOTICE_FONT_PATH", "")
 SMS_CODE_TTL_MINUTES = env_int("SMS_CODE_TTL_MINUTES", 10)
+# Applicants sign in with their password and then a code texted to their phone (RELIABILITY.md). The demo's
+# console gateway prints the code in the server log; turn it off (0) only for a kiosk or a trial without phones.
+APPLICANT_SMS_LOGIN = env_bool("APPLICANT_SMS_LOGIN", default=True)
 SMS_CODE_MAX_ATTEMPTS = env_int("SMS_CODE_MAX_ATTEMPTS", 5)
 # Against SMS bombing and toll fraud: one code per phone a minute, a few an hour, and a cap per client IP.
 SMS_RESEND_SECONDS = env_int("SMS_RESEND_SECONDS", 60)
@@ -281,7 +300,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Cases per transaction in a batch job (casework): large enough that per-task overhead vanishes, small enough
 # that row locks are short.
-CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 500)
+CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 5000)
+# An API client's Idempotency-Key replays its first response this long, then is purged hourly: far beyond any
+# client's retries (minutes), and past a week-long holiday a phone app may sleep through.
+IDEMPOTENCY_KEY_RETENTION_DAYS = env_int("IDEMPOTENCY_KEY_RETENTION_DAYS", 10)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Resumes payment batches whose settlement task was lost between commit and publish.
@@ -290,6 +312,19 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-chain": {"task": "guangyuan_jobs.audit.tasks.seal_audit_chain", "schedule": 60},
     "purge-expired-exports": {"task": "guangyuan_jobs.reports.tasks.purge_expired_exports", "schedule": 3600},
     "lapse-unconfirmed-refunds": {"task": "subsidies.tasks.roster_refunds_lapse", "schedule": 3600},
+    "purge-idempotency-keys": {"task": "subsidies.tasks.idempotency_keys_purge", "schedule": 3600},
+    # Nightly screening of open and approved-unpaid cases by the risk rules (integrity).
+    "integrity-nightly-screening": {"task": "integrity.tasks.screen_open_cases",
+                                    "schedule": crontab(hour=2, minute=30)},
+    # Applicants' SMS whose retry time has come; reminders of missing materials (sent in daytime, once each).
+    "notifications-retry": {"task": "guangyuan_jobs.notices.tasks.notifications_retry", "schedule": 60},
+    "missing-material-reminders": {"task": "guangyuan_jobs.notices.tasks.missing_material_reminders",
+                                   "schedule": 3600},
+    # The managers' dashboard reads summary rows (monitoring/summaries.py); late monitoring returns are chased
+    # once per firm and month however often the reminder task runs.
+    "dashboard-summaries-current": {"task": "monitoring.tasks.indicator_summaries_refresh_current", "schedule": 300},
+    "dashboard-summaries-all": {"task": "monitoring.tasks.indicator_summaries_refresh_all", "schedule": 86400},
+    "monitoring-return-reminders": {"task": "monitoring.tasks.return_reminders_send_due", "schedule": 3600},
 }
 
 REST_FRAMEWORK = {
@@ -313,11 +348,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The framework's own answers (403, 404 for pages and paths) and the error shape on every operation.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "guangyuan_jobs.core.openapi.document_common_errors"],
     # One name for the case status wherever it appears (status, from_status, to_status).
     "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "guangyuan_jobs.casework.models.CaseStatus",
                             "ExportJobStatusEnum": "guangyuan_jobs.reports.models.ExportJob.Status",
                             "RosterImportStatusEnum": "subsidies.models.RosterImport.Status",
-                            "ObjectionStatusEnum": "subsidies.models.Objection.Status"},
+                            "ObjectionStatusEnum": "subsidies.models.Objection.Status",
+                            "FindingStatusEnum": "integrity.models.Finding.Status",
+                            "RecoveryStatusEnum": "integrity.models.Recovery.Status",
+                            "RecoveryReceiptKindEnum": "integrity.models.RecoveryReceipt.Kind",
+                            "ServiceChannelEnum": "priority_groups.models.ServiceChannel",
+                            "LoanStatusEnum": "entrepreneurship.models.LoanStatus",
+                            "FormalNoticeKindEnum": "guangyuan_jobs.notices.models.NoticeKind"},
 }
 
 # Production hardening; `check --deploy --fail-level WARNING` passes with these.

@@ -15,6 +15,7 @@ api_v1 = [
     path("monitoring/", include("monitoring.api_urls")),
     path("integrity/", include("integrity.api_urls")),
     path("notices/", include("guangyuan_jobs.notices.api_urls")),
+    path("stat-reports/", include("stat_reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,8 +35,14 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("integrity/", include("integrity.urls")),
     path("notices/", include("guangyuan_jobs.notices.urls")),
+    path("stat-reports/", include("stat_reports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ an unreadable request, an unmatched address or a crash answer in the API's JSON error shape.
+handler400 = "guangyuan_jobs.core.views.bad_request"
+handler404 = "guangyuan_jobs.core.views.page_not_found"
+handler500 = "guangyuan_jobs.core.views.server_error"

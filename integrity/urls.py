@@ -1,3 +1,5 @@
+from integrity.views import findings, imports, rules
+
 app_name = "integrity"
 
-urlpatterns = []
+urlpatterns = [*findings.urlpatterns, *imports.urlpatterns, *rules.urlpatterns]

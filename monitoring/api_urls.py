@@ -1,1 +1,3 @@
-urlpatterns = []
+from monitoring.api import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -1,1 +1,3 @@
-urlpatterns = []
+from priority_groups.api import urlpatterns
+
+__all__ = ["urlpatterns"]

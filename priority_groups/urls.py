@@ -1,3 +1,5 @@
+from priority_groups.views import people, roster, transfers, work
+
 app_name = "priority_groups"
 
-urlpatterns = []
+urlpatterns = [*people.urlpatterns, *work.urlpatterns, *roster.urlpatterns, *transfers.urlpatterns]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -241,10 +242,20 @@ def _on_transition(*, cases, action: str, actor) -> None:
     claim_transition_effects(cases=cases, action=action, actor=actor)
 
 
+def _action_url(*, case, action: str) -> str:
+    """A 免申即享 refund is submitted by confirming it with the bank account, on its own page."""
+    from subsidies.services.claims import refund_awaits_confirmation
+
+    if action == "submit" and refund_awaits_confirmation(case):
+        return reverse("subsidies:refund_confirm", args=[case.ref])
+    return ""
+
+
 def _kind(code: str, label, applicant_type: str, materials, fund_source) -> CaseKind:
     return CaseKind(code=code, label=label, applicant_type=applicant_type, materials=materials,
                     time_limit_parameter="casework.time_limit_days.default", fund_source=fund_source,
                     eligibility=_eligibility, amount=_amount, on_transition=_on_transition,
+                    action_url=_action_url if code == "WGFH" else None,
                     extra={"detail_template": CASE_PANEL_TEMPLATE})
 
 

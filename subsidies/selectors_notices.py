@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from guangyuan_jobs.accounts.selectors import scope_queryset
+from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.core.errors import NotFoundError
 from subsidies.models import Objection, PublicNotice
 
@@ -59,4 +60,16 @@ def objection_get_for(*, user, objection_id: int) -> Objection:
     objection = objection_list_for(user=user).filter(pk=objection_id).first()
     if objection is None:
         raise NotFoundError()
+    return objection
+
+
+def upheld_objection_to_refuse(*, case, user) -> Objection | None:
+    """The upheld objection whose case `user` may now refuse (an approver on the case page), or None."""
+    from guangyuan_jobs.casework.selectors import case_actions_for
+
+    if case.status not in (CaseStatus.APPROVED, CaseStatus.PUBLICIZED):
+        return None
+    objection = Objection.objects.filter(case=case, status=Objection.Status.UPHELD).order_by("-resolved_at").first()
+    if objection is None or not any(a.code == "refuse" for a in case_actions_for(user=user, case=case)):
+        return None
     return objection

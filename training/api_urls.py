@@ -1,1 +1,3 @@
-urlpatterns = []
+from training.api import urlpatterns
+
+__all__ = ["urlpatterns"]

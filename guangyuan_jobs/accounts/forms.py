@@ -33,6 +33,17 @@ class OtpTokenForm(forms.Form):
     )
 
 
+class SmsLoginForm(forms.Form):
+    sms_code = forms.CharField(
+        label=_("SMS code"), min_length=6, max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+                                      "class": "form-control", "pattern": "[0-9]*"}),
+    )
+
+    def clean_sms_code(self):
+        return self.cleaned_data["sms_code"].strip()
+
+
 class StaffPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

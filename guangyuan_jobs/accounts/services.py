@@ -22,6 +22,7 @@ from guangyuan_jobs.accounts.roles import all_roles, role_by_code
 from guangyuan_jobs.accounts.rules import normalise_phone, role_conflicts
 from guangyuan_jobs.accounts.signals import acting_as
 from guangyuan_jobs.accounts.sms import send_sms
+from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
 from guangyuan_jobs.core.identifiers import parse_credit_code, parse_resident_id
@@ -176,6 +177,40 @@ def _sms_code_consume(sms: SmsCode) -> None:
     # Conditional update: of two registrations racing with one code, exactly one gets it.
     if not SmsCode.objects.filter(pk=sms.pk, used_at__isnull=True).update(used_at=timezone.now()):
         raise ValidationError({"sms_code": [_("This SMS code has already been used. Request a new one.")]})
+
+
+# --- applicant sign-in second factor --------------------------------------------------------------------------
+
+
+def login_sms_required(user: User) -> bool:
+    """Whether `user`, password checked, must also enter a code texted to their phone (applicants, when
+    settings.APPLICANT_SMS_LOGIN). Staff have TOTP instead."""
+    return bool(settings.APPLICANT_SMS_LOGIN and user.is_applicant)
+
+
+def login_sms_send(*, user: User, requested_ip: str | None) -> SmsCode:
+    """Text `user` a sign-in code (rate-limited per phone and client IP like every code, audited)."""
+    if not normalise_phone(user.phone):
+        audit_log(actor=user, event_type="accounts.login_sms_unavailable", obj=user,
+                  outcome=AuditEvent.Outcome.FAILURE, source_ip=requested_ip)
+        raise ApplicationError(_("No mobile number is on record for this account, so no sign-in code can be sent. "
+                                 "Ask the service centre to add your number."), code="no_phone")
+    return sms_code_send(phone=user.phone, purpose=SmsCode.Purpose.LOGIN, requested_ip=requested_ip)
+
+
+def login_sms_verify(*, user: User, code: str, source_ip: str | None = None) -> None:
+    """Check the sign-in code `user` was texted: each guess counts (SMS_CODE_MAX_ATTEMPTS per code), a code
+    works once and until it expires. Raises ValidationError({"sms_code": ...}); success and failure are audited.
+    Call it outside any transaction, so a wrong guess stays counted."""
+    try:
+        sms = sms_code_verify(phone=user.phone, purpose=SmsCode.Purpose.LOGIN, code=code)
+        _sms_code_consume(sms)
+    except ValidationError as exc:
+        audit_log(actor=user, event_type="accounts.login_sms_failed", obj=user, source_ip=source_ip,
+                  outcome=AuditEvent.Outcome.FAILURE, details={"reason": " ".join(exc.messages)})
+        raise
+    audit_log(actor=user, event_type="accounts.login_sms_verified", obj=user, source_ip=source_ip,
+              details={"phone": mask_phone(user.phone)})
 
 
 # --- applicant self-registration ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.AccountLoginView.as_view(), name="login"),
+    path("login/sms/", views.login_sms, name="login_sms"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("register/sms/", views.sms_send, name="sms_send"),

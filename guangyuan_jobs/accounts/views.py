@@ -1,5 +1,6 @@
 import base64
 import io
+import time
 
 import qrcode
 import qrcode.image.svg
@@ -24,6 +25,7 @@ from guangyuan_jobs.accounts.forms import (
     OtpTokenForm,
     PayeeAccountForm,
     PersonRegistrationForm,
+    SmsLoginForm,
     StaffPasswordChangeForm,
     UnlockForm,
 )
@@ -37,6 +39,15 @@ from guangyuan_jobs.registry.services import person_set_bank_account
 # --- sign-in and lockout --------------------------------------------------------------------------------------
 
 
+# The applicant whose password was right and who still owes the SMS code: not signed in until they enter it.
+SMS_LOGIN_SESSION_KEY = "accounts_sms_login"
+
+
+def _sms_code_in_server_log() -> bool:
+    # The demo texts nobody: its console gateway writes each message, code included, to the server log.
+    return settings.DEMO_MODE and settings.SMS_GATEWAY.endswith(".ConsoleSmsGateway")
+
+
 class AccountLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -46,7 +57,66 @@ class AccountLoginView(auth_views.LoginView):
         cool_off = get_cool_off(self.request)
         return super().get_context_data(
             failure_limit=settings.AXES_FAILURE_LIMIT,
-            cooloff_minutes=int(cool_off.total_seconds() // 60) if cool_off else None, **kwargs)
+            cooloff_minutes=int(cool_off.total_seconds() // 60) if cool_off else None,
+            sms_login=settings.APPLICANT_SMS_LOGIN, sms_code_in_server_log=_sms_code_in_server_log(), **kwargs)
+
+    def form_valid(self, form):
+        """Password right: staff are signed in (TOTP follows), applicants are texted a code to enter first."""
+        user = form.get_user()
+        if not services.login_sms_required(user):
+            return super().form_valid(form)
+        try:
+            services.login_sms_send(user=user, requested_ip=get_client_ip_address(self.request))
+        except ApplicationError as exc:
+            # A code texted a moment ago (a double click, a reload) is still the one to enter; the page says
+            # when a new one can be asked for.
+            if exc.code != "sms_too_soon":
+                form.add_error(None, str(exc.message))
+                return self.form_invalid(form)
+            messages.info(self.request, str(exc.message))
+        self.request.session.cycle_key()
+        self.request.session[SMS_LOGIN_SESSION_KEY] = {
+            "user": user.pk, "backend": user.backend, "next": self.get_success_url(),
+            "until": time.time() + settings.SMS_CODE_TTL_MINUTES * 60,
+        }
+        return redirect("accounts:login_sms")
+
+
+def login_sms(request):
+    """Step two of an applicant's sign-in: the code texted to their phone (tries counted, one use, expiring)."""
+    pending = request.session.get(SMS_LOGIN_SESSION_KEY) or {}
+    user = None
+    if pending.get("until", 0) > time.time():
+        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        request.session.pop(SMS_LOGIN_SESSION_KEY, None)
+        messages.info(request, _("Your sign-in was not finished in time. Enter your password again."))
+        return redirect("accounts:login")
+    client_ip = get_client_ip_address(request)
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            services.login_sms_send(user=user, requested_ip=client_ip)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            pending["until"] = time.time() + settings.SMS_CODE_TTL_MINUTES * 60
+            request.session[SMS_LOGIN_SESSION_KEY] = pending
+            messages.success(request, _("A new code was sent to %(phone)s.") % {"phone": mask_phone(user.phone)})
+        return redirect("accounts:login_sms")
+    form = SmsLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.login_sms_verify(user=user, code=form.cleaned_data["sms_code"], source_ip=client_ip)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            del request.session[SMS_LOGIN_SESSION_KEY]
+            login(request, user, backend=pending["backend"])
+            return redirect(pending["next"])
+    return render(request, "accounts/login_sms.html", {
+        "form": form, "phone_masked": mask_phone(user.phone), "minutes": settings.SMS_CODE_TTL_MINUTES,
+        "sms_code_in_server_log": _sms_code_in_server_log(),
+    }, status=400 if form.errors else 200)
 
 
 # --- second factor ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from guangyuan_jobs.casework import selectors, services
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.casework.serializers import CaseDetailSerializer, CaseListSerializer, TransitionInputSerializer
+from guangyuan_jobs.core.api import optional_choice, optional_text, query_filters
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(description="Bad input, or a rule refuses the action (e.g. materials missing)."),
@@ -44,9 +45,9 @@ class CaseListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {key: params.get(key) for key in ("status", "kind", "region") if params.get(key)}
-        return selectors.case_list_for(user=self.request.user, filters=filters)
+        filters = query_filters(self.request, status=optional_choice(CaseStatus.values), kind=optional_text(),
+                                region=optional_text())
+        return selectors.case_list_for(user=self.request.user, filters={k: v for k, v in filters.items() if v})
 
 
 class CaseDetailApi(APIView):

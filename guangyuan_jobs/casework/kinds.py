@@ -45,6 +45,10 @@ class CaseKind:
     # they were read before the move; a first of two approvals (no move) is not passed. Raising an
     # ApplicationError undoes the move.
     on_transition: Callable | None = None
+    # Where an action on a case is taken on the kind's own page instead of casework's plain button (e.g. the
+    # firm submits a 免申即享 refund by confirming its bank account): action_url(case=..., action="submit") ->
+    # a URL, or "" to keep casework's button. The kind's on_transition refuses the plain action itself.
+    action_url: Callable | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -83,6 +87,20 @@ _PAYMENT_HOLDS: list[Callable] = []
 def register_payment_hold(check: Callable) -> None:
     if check not in _PAYMENT_HOLDS:
         _PAYMENT_HOLDS.append(check)
+
+
+# Effects any app adds to every kind's moves (e.g. integrity screens each submitted case), called like a kind's
+# on_transition, after it, inside the move's transaction.
+_TRANSITION_HOOKS: list[Callable] = []
+
+
+def register_transition_hook(hook: Callable) -> None:
+    if hook not in _TRANSITION_HOOKS:
+        _TRANSITION_HOOKS.append(hook)
+
+
+def transition_hooks() -> tuple[Callable, ...]:
+    return tuple(_TRANSITION_HOOKS)
 
 
 def payment_holds(case_ids) -> dict[int, str]:

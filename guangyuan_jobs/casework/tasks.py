@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from guangyuan_jobs.casework import services
 from guangyuan_jobs.casework.notifications import applicants_notify
@@ -18,9 +19,12 @@ def lapse_overdue_materials() -> int:
     return len(services.case_lapse_overdue())
 
 
-@shared_task(name="guangyuan_jobs.casework.tasks.notify_applicants")
-def notify_applicants(case_ids: list[int], event: str) -> int:
-    return applicants_notify(case_ids=case_ids, event=event)
+@shared_task(name="guangyuan_jobs.casework.tasks.notify_applicants", acks_late=True, autoretry_for=(DatabaseError,),
+             retry_backoff=10, retry_backoff_max=600, max_retries=5)
+def notify_applicants(case_ids: list[int], event: str, transition_ids: list[int] | None = None) -> int:
+    """Tells the applicants and issues the move's notices. Redelivered after a worker dies and retried after a
+    database error: every message and notice is made once per move, so a rerun tells nobody twice."""
+    return applicants_notify(case_ids=case_ids, event=event, transition_ids=transition_ids)
 
 
 @shared_task(bind=True, name="guangyuan_jobs.casework.tasks.batch_run", max_retries=BATCH_MAX_RETRIES)

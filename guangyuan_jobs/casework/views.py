@@ -80,6 +80,9 @@ def _detail_context(request, case, *, transition_form=None, upload_form=None, er
     materials += [{"code": code, "label": labels.get(code, code), "required": False, "attachments": files}
                   for code, files in by_material.items()]
     actions = selectors.case_actions_for(user=user, case=case)
+    # Each action with the kind's own page for it, if any (a link there instead of the plain button).
+    action_buttons = [(a, kind.action_url(case=case, action=a.code) if kind and kind.action_url else "")
+                      for a in actions]
     upload_choices = _materials_for_upload(case, kind)
     may_upload = _may_upload(user, case) and bool(upload_choices)
     return {
@@ -94,6 +97,7 @@ def _detail_context(request, case, *, transition_form=None, upload_form=None, er
         "materials": materials,
         "attachments": attachments,
         "actions": actions,
+        "action_buttons": action_buttons,
         "needs_reason": any(a.reason_required for a in actions),
         "accept_incomplete": any(a.code == "accept_incomplete" for a in actions),
         "transition_form": transition_form or TransitionForm(kind=kind, initial={"version": case.version}),

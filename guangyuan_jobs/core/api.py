@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -44,3 +44,20 @@ def exception_handler(exc, context):
         code = "error"
     message = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     return _error_response(code, message, response.status_code, headers=headers)
+
+
+def query_filters(request, **fields: serializers.Field) -> dict:
+    """A list's filter parameters checked by DRF fields (each `required=False`): a value outside what the schema
+    documents is a 400 naming the parameter, never quietly an empty or unfiltered list. Absent ones are left out."""
+    checker = type("QueryFilters", (serializers.Serializer,), dict(fields))(data=request.query_params)
+    checker.is_valid(raise_exception=True)
+    return dict(checker.validated_data)
+
+
+def optional_choice(choices) -> serializers.ChoiceField:
+    """A filter parameter taking one of `choices`; absent or empty means no filter."""
+    return serializers.ChoiceField(choices=list(choices), required=False, allow_blank=True)
+
+
+def optional_text() -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True)

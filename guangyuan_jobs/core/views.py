@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,3 +52,30 @@ def healthz(request):
             healthy = False
     return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
                         status=200 if healthy else 503)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """An address no route matches: the API's JSON error shape under /api/, the HTML page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"error": {"code": "not_found", "message": _("Not found.")}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """A request Django refuses before any view (too many fields, a malformed upload)."""
+    if _is_api(request):
+        return JsonResponse({"error": {"code": "bad_request", "message": _("The request could not be read.")}},
+                            status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"error": {"code": "server_error",
+                                       "message": _("Something went wrong on our side. Please try again later.")}},
+                            status=500)
+    return defaults.server_error(request)

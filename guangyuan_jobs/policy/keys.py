@@ -75,6 +75,37 @@ Keys (seeded by migrations/0003_seed_documents_and_parameters.py):
     casework.dual_approval_threshold        amount from which two different approvers are needed
     casework.missing_material_due_working_days  time to supply materials missing at acceptance (容缺)
 
+Keys seeded by the business apps' own migrations (each documented in that migration's docstring):
+创业担保贷款 (entrepreneurship/migrations/0002_seed_loan_parameters.py)
+    cddk.lpr_1y                             the published 1-year LPR, one row per change (⚠️ to check)
+    cddk.eligible_groups                    eligible borrower groups (code list), by period
+    cddk.counter_guarantee.exempt_groups    groups needing no counter-guarantee (Sichuan: graduates, poverty)
+    cddk.subsidy.individual.term_years / cddk.subsidy.enterprise.term_years   years the interest is subsidised
+    cddk.interest.day_count_basis           days in the interest year (360)
+重点群体 (priority_groups/migrations/0002_seed_groups_parameters_no_overlap.py)
+    pg.contact_cadence_days.default / .graduate / .zero_employment_household / .relapse_monitored
+                                            days between contacts under one-person-one-plan (❓)
+    pg.labour_age.minimum / pg.labour_age.male_maximum / pg.labour_age.female_maximum   working age
+疑点与追回 (integrity/migrations/0002_seed_rules_and_parameters.py)
+    integrity.screening.paid_lookback_days  how far back paid cases are re-screened on new department data (❓)
+    integrity.recovery.max_instalments      monthly instalments a recovery may be spread over (❓)
+    integrity.recovery.first_due_days       days from opening a recovery to its first instalment (❓)
+告知与文书 (guangyuan_jobs/notices/migrations/0002_seed_appeal_periods_reminders_and_templates.py)
+    notices.appeal.reconsideration_days     行政复议: days to apply (60)
+    notices.appeal.litigation_months        行政诉讼: months to sue (6)
+    notices.missing_material_reminder_working_days  reminder this many working days before the due date (❓)
+失业动态监测 (monitoring/migrations/0003_seed_rules_and_parameters.py)
+    monitoring.return.due_day               day of the month a monthly return is due (❓)
+    monitoring.plausibility.max_change_ratio / monitoring.plausibility.balance_tolerance   implausible returns (❓)
+职业培训 (training/migrations/0002_seed_catalogue_and_parameters.py)
+    training.lottery.max_wins_per_institution   packages one institution may win in one draw session
+    training.lottery.min_public_numbers     public numbers announced at a draw
+    training.attendance.min_share           attendance a trainee needs to count as qualified
+    training.acceptance.score_maxima / training.acceptance.tranche_bands   acceptance scoring and payment shares
+统计报表 (stat_reports/migrations/0002_seed_statistics_parameters.py)
+    stats.month_start_day                   a statistical month runs from this day of the month before (21)
+    stats.money_unit / stats.money_decimals money in the forms: 万元 with 2 decimals
+
 Gaps, not seeded because DOMAIN.md found no value (§12): Sichuan/Guangyuan 失业补助金 tiers, Sichuan
 社保补贴 rates, 一次性创业补贴 amounts, the pre-2024 吸纳就业补贴 amount, training subsidy standards,
 Guangyuan's unemployment-warning thresholds. Other localities' numbers ([L]) are not applied to Guangyuan.
@@ -159,6 +190,36 @@ KEYS = {
     "casework.public_notice_working_days": _("Public notice period, working days"),
     "casework.dual_approval_threshold": _("Amount from which two approvers are needed"),
     "casework.missing_material_due_working_days": _("Working days to supply missing materials"),
+    "cddk.lpr_1y": _("One-year loan prime rate (LPR), percent"),
+    "cddk.eligible_groups": _("Groups eligible for a guaranteed loan"),
+    "cddk.counter_guarantee.exempt_groups": _("Groups needing no counter-guarantee"),
+    "cddk.subsidy.individual.term_years": _("Interest subsidy term, individual loans, years"),
+    "cddk.subsidy.enterprise.term_years": _("Interest subsidy term, enterprise loans, years"),
+    "cddk.interest.day_count_basis": _("Days in an interest year"),
+    "pg.contact_cadence_days.default": _("Days between contacts, one-person-one-plan"),
+    "pg.contact_cadence_days.graduate": _("Days between contacts, unemployed graduates"),
+    "pg.contact_cadence_days.relapse_monitored": _("Days between contacts, people monitored for relapse"),
+    "pg.contact_cadence_days.zero_employment_household": _("Days between contacts, zero-employment households"),
+    "pg.labour_age.minimum": _("Minimum working age"),
+    "pg.labour_age.male_maximum": _("Working age limit, men"),
+    "pg.labour_age.female_maximum": _("Working age limit, women"),
+    "integrity.recovery.first_due_days": _("Days from opening a recovery to its first instalment"),
+    "integrity.recovery.max_instalments": _("Most instalments of a recovery"),
+    "integrity.screening.paid_lookback_days": _("Days back paid cases are re-screened"),
+    "notices.appeal.litigation_months": _("Months to bring an administrative lawsuit"),
+    "notices.appeal.reconsideration_days": _("Days to apply for administrative reconsideration"),
+    "notices.missing_material_reminder_working_days": _("Reminder before missing materials are due, working days"),
+    "monitoring.plausibility.balance_tolerance": _("Tolerance of a return's headcount balance, people"),
+    "monitoring.plausibility.max_change_ratio": _("Largest plausible monthly headcount change"),
+    "monitoring.return.due_day": _("Day of the month monitoring returns are due"),
+    "training.acceptance.score_maxima": _("Acceptance score: maximum per indicator"),
+    "training.acceptance.tranche_bands": _("Acceptance score bands and payment shares"),
+    "training.attendance.min_share": _("Least attendance share to qualify"),
+    "training.lottery.max_wins_per_institution": _("Packages one institution may win in a draw"),
+    "training.lottery.min_public_numbers": _("Public numbers needed at a draw"),
+    "stats.month_start_day": _("Day a statistical month starts (in the month before)"),
+    "stats.money_unit": _("Money unit of the statistical forms, yuan"),
+    "stats.money_decimals": _("Decimals of money in the statistical forms"),
 }
 
 UNITS = {

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.casework.models import CaseStatus
+from guangyuan_jobs.core.api import optional_choice, optional_text, query_filters
 from guangyuan_jobs.registry.models import Region
 from subsidies import selectors_claims as selectors
 from subsidies.serializers_claims import (
@@ -74,9 +75,8 @@ class ClaimListCreateApi(generics.GenericAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {key: params[key] for key in ("kind", "status") if params.get(key)}
-        return selectors.claim_list_for(user=self.request.user, filters=filters)
+        filters = query_filters(self.request, kind=optional_text(), status=optional_choice(CaseStatus.values))
+        return selectors.claim_list_for(user=self.request.user, filters={k: v for k, v in filters.items() if v})
 
     @extend_schema(
         summary="Your subsidy claims (counter clerks: the claims in their area)",

@@ -4,11 +4,12 @@ publishing and resolving objections are staff actions. The same services as the 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guangyuan_jobs.audit.middleware import client_ip
+from guangyuan_jobs.core.api import optional_choice, optional_text, query_filters
 from subsidies import selectors_notices as selectors
 from subsidies.models import Objection
 from subsidies.serializers_notices import (
@@ -42,9 +43,9 @@ class PublicNoticeListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.notice_public_list(kind=params.get("kind", ""),
-                                            current=params.get("current", "").lower() in ("1", "true", "yes"))
+        filters = query_filters(self.request, kind=optional_text(),
+                                current=serializers.BooleanField(required=False))
+        return selectors.notice_public_list(kind=filters.get("kind", ""), current=filters.get("current", False))
 
 
 class PublicNoticeDetailApi(APIView):
@@ -74,8 +75,15 @@ class ObjectionLodgeApi(APIView):
         return Response(ObjectionReceiptSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 
+class MayPublish(permissions.BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and not user.is_applicant
+                    and user.has_perm("casework.publicize_case"))
+
+
 class NoticePublishApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [MayPublish]
 
     @extend_schema(summary="Publish approved cases of one kind as a public notice",
                    request=NoticePublishSerializer, responses={201: NoticeDetailSerializer, **ERRORS})
@@ -107,8 +115,8 @@ class ObjectionListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.objection_list_for(user=self.request.user,
-                                            status=self.request.query_params.get("status", ""))
+        filters = query_filters(self.request, status=optional_choice(Objection.Status.values))
+        return selectors.objection_list_for(user=self.request.user, status=filters.get("status", ""))
 
 
 class ObjectionResolveApi(APIView):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guangyuan_jobs.casework.kinds import get_kind
+from guangyuan_jobs.core.api import optional_choice, query_filters
 from guangyuan_jobs.core.errors import NotFoundError
 from subsidies import selectors_outreach as selectors
 from subsidies.forms_outreach import BriefingFilterForm, PushFilterForm
@@ -186,7 +187,8 @@ class PushRecipientListApi(generics.ListAPIView):
         push = selectors.push_get_for(user=self.request.user, pk=self.kwargs["pk"])
         if push is None:
             raise NotFoundError()
-        return selectors.push_recipients_for(push, status=self.request.query_params.get("status", ""))
+        filters = query_filters(self.request, status=optional_choice(["pending", "sent", "failed"]))
+        return selectors.push_recipients_for(push, status=filters.get("status", ""))
 
     @extend_schema(summary="Who a push reached (names and phones masked)",
                    parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=["pending", "sent", "failed"])],

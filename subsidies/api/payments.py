@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from guangyuan_jobs.core.api import optional_choice, optional_text, query_filters
 from subsidies import selectors_payments as selectors
 from subsidies.models import PaymentBatch, PaymentBatchItem
 from subsidies.serializers_payments import (
@@ -57,9 +58,10 @@ class PaymentBatchListApi(_BatchApi):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PaymentBatch.objects.none()
-        params = self.request.query_params
-        return selectors.payment_batch_list_for(
-            user=self.request.user, filters={k: params.get(k) for k in ("status", "fund_source", "q")})
+        filters = query_filters(self.request, status=optional_choice(PaymentBatch.Status.values),
+                                fund_source=optional_choice(PaymentBatch.FundSource.values), q=optional_text())
+        return selectors.payment_batch_list_for(user=self.request.user,
+                                                filters={k: filters.get(k) for k in ("status", "fund_source", "q")})
 
     @extend_schema(summary="Payment batches of your area, newest first",
                    parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=PaymentBatch.Status.values),
@@ -97,8 +99,8 @@ class PaymentBatchItemsApi(_BatchApi):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PaymentBatchItem.objects.none()
-        return selectors.payment_batch_items_for(batch=self.batch(),
-                                                 status=self.request.query_params.get("status") or None)
+        filters = query_filters(self.request, status=optional_choice(PaymentBatchItem.Status.values))
+        return selectors.payment_batch_items_for(batch=self.batch(), status=filters.get("status") or None)
 
     @extend_schema(summary="The payments of a batch (accounts masked)",
                    parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=PaymentBatchItem.Status.values)],

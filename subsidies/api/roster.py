@@ -4,11 +4,12 @@
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guangyuan_jobs.core.api import optional_choice, query_filters
 from subsidies import selectors_roster as selectors
 from subsidies.models import RosterImport
 from subsidies.serializers_roster import (
@@ -50,9 +51,11 @@ class RosterImportListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.roster_import_list_for(user=self.request.user, status=params.get("status", ""),
-                                                premium_year=params.get("premium_year", ""))
+        filters = query_filters(
+            self.request, status=optional_choice(RosterImport.Status.values),
+            premium_year=serializers.IntegerField(required=False, min_value=1900, max_value=9999))
+        return selectors.roster_import_list_for(user=self.request.user, status=filters.get("status", ""),
+                                                premium_year=filters.get("premium_year", ""))
 
     @extend_schema(summary="Upload a roster: a preview (dry run) by default, processed in the background",
                    description="Poll the import until its status is `previewed` (or `completed`, or `failed`). "

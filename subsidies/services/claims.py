@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -277,7 +277,19 @@ def claim_transition_effects(*, cases: list[Case], action: str, actor) -> None:
         _void(cases)
 
 
+def refund_awaits_confirmation(case: Case) -> bool:
+    """A 免申即享 stable-post refund the firm has not confirmed yet: it is submitted only by confirming its
+    bank account (roster.refund_confirm), never by casework's plain submit (a draft is submitted only once, so
+    its status needs no check here)."""
+    return (case.kind == "WGFH"
+            and StablePostRefundDetail.objects.filter(case=case, channel=StablePostRefundDetail.Channel.DIRECT,
+                                                      confirmed_at__isnull=True).exists())
+
+
 def _on_submit(case: Case, *, resubmitted: bool) -> None:
+    if refund_awaits_confirmation(case):
+        raise ConflictError(_("Confirm the refund and the bank account to pay it to on the confirmation page "
+                              "first."), code="confirmation_required")
     if case.applicant_person_id is not None:
         # Serialises the submissions of one person: the limits counted below see every earlier one.
         list(Person.objects.select_for_update().filter(pk=case.applicant_person_id).values_list("pk"))
@@ -491,6 +503,28 @@ def request_fingerprint(payload) -> str:
     """A hash of a request's content, the same whatever the order of its keys."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+IDEMPOTENCY_PURGE_BATCH = 5000
+
+
+def idempotency_keys_purge(*, now=None) -> int:
+    """Delete the Idempotency-Keys (of every scope) older than settings.IDEMPOTENCY_KEY_RETENTION_DAYS, a few
+    thousand per transaction so no request waits long on them. Returns how many went; audited when any did."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.IDEMPOTENCY_KEY_RETENTION_DAYS)
+    purged = 0
+    while True:
+        with transaction.atomic():
+            ids = list(IdempotencyKey.objects.filter(created_at__lt=cutoff).order_by("pk")
+                       .values_list("pk", flat=True)[:IDEMPOTENCY_PURGE_BATCH])
+            if not ids:
+                break
+            purged += IdempotencyKey.objects.filter(pk__in=ids).delete()[0]
+    if purged:
+        audit_log(actor=None, event_type="subsidies.idempotency_keys_purged", object_type="casework.idempotencykey",
+                  details={"purged": purged, "created_before": cutoff.isoformat(),
+                           "retention_days": settings.IDEMPOTENCY_KEY_RETENTION_DAYS})
+    return purged
 
 
 @transaction.atomic

@@ -223,3 +223,23 @@ def objection_resolve(*, objection: Objection, upheld: bool, resolution: str, ac
         audit_log(actor=actor, event_type="subsidies.objection_resolved", obj=current,
                   details={"case": case.ref, "outcome": current.status, "case_refused": refused})
     return current
+
+
+def objection_refuse_case(*, objection: Objection, actor) -> Case:
+    """An approver refuses the case an upheld objection holds (a reviewer who upheld it may not refuse an approved
+    case), the objection's decision being the reason the applicant is told. Through casework's guarded
+    transition: its rights, area and version checks apply."""
+    with transaction.atomic():
+        current = Objection.objects.select_for_update().select_related("case").filter(pk=objection.pk).first()
+        if current is None or actor is None or not case_visible(user=actor, case=current.case):
+            raise NotFoundError()
+        if current.status != Objection.Status.UPHELD:
+            raise ConflictError(_("Only an upheld objection can be the reason to refuse a case."),
+                                code="objection_not_upheld")
+        case = current.case
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Objection upheld during the public notice: %(resolution)s") % {"resolution": current.resolution}
+        case = case_transition(case=case, action="refuse", actor=actor, version=case.version, comment=reason)
+        audit_log(actor=actor, event_type="subsidies.objection_case_refused", obj=current,
+                  details={"case": case.ref})
+    return case

@@ -705,6 +705,11 @@ def payment_batch_reconcile(*, batch: PaymentBatch, return_file, actor, version:
             status=ITEM.FAILED, failure_reason=reason, settled_at=now)
     if paid + failed != len(matched):
         raise ConflictError(STALE_MESSAGE, code="stale")
+    if failed:
+        from guangyuan_jobs.notices.tasks import payment_failures_notify
+
+        failed_ids = [item_id for ids in by_reason.values() for item_id in ids]
+        transaction.on_commit(lambda: payment_failures_notify.delay(failed_ids), robust=True)
     sums = dict(current.items.filter(status__in=(ITEM.PAID, ITEM.FAILED)).values_list("status")
                 .annotate(total=Sum("amount")).values_list("status", "total"))
     paid_amount = sums.get(ITEM.PAID) or Decimal("0.00")

@@ -5,6 +5,7 @@ from django import template
 
 from subsidies.forms_claims import InstalmentStopForm, ReviewerAmountForm
 from subsidies.selectors_claims import claim_editable, claim_overview, claim_staff_tools
+from subsidies.selectors_notices import upheld_objection_to_refuse
 
 register = template.Library()
 
@@ -18,3 +19,9 @@ def claim_panel(case, user) -> dict:
         "amount_form": ReviewerAmountForm() if tools["set_amount"] else None,
         "stop_form": InstalmentStopForm() if tools["stop"] else None,
     }
+
+
+@register.simple_tag
+def objection_to_refuse(case, user):
+    """The upheld objection whose case `user` (an approver) may refuse now, for the case page."""
+    return upheld_objection_to_refuse(case=case, user=user)

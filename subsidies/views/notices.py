@@ -179,6 +179,24 @@ def objection_resolve(request, pk):
     return redirect(back)
 
 
+@login_required
+@require_POST
+def objection_refuse_case(request, pk):
+    """An approver refuses the case of an upheld objection, from the case page."""
+    objection = Objection.objects.select_related("case").filter(pk=pk).first()
+    if objection is None:
+        raise Http404
+    try:
+        case = services.objection_refuse_case(objection=objection, actor=request.user)
+    except NotFoundError:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("casework:case_detail", ref=objection.case.ref)
+    messages.success(request, _("The case %(ref)s was refused for the upheld objection.") % {"ref": case.ref})
+    return redirect("casework:case_detail", ref=case.ref)
+
+
 urlpatterns = [
     path("public/notices/", notice_public_list, name="notice_public_list"),
     path("public/notices/<str:ref>/", notice_public_detail, name="notice_public_detail"),
@@ -186,4 +204,5 @@ urlpatterns = [
     path("notices/publish/", notice_publish, name="notice_publish"),
     path("objections/", objection_list, name="objection_list"),
     path("objections/<int:pk>/resolve/", objection_resolve, name="objection_resolve"),
+    path("objections/<int:pk>/refuse-case/", objection_refuse_case, name="objection_refuse_case"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.core.errors import ApplicationError
 from guangyuan_jobs.core.pagination import paginate
+from guangyuan_jobs.notices.selectors import decision_times
 from subsidies import selectors_outreach as selectors
 from subsidies.forms_outreach import BriefingFilterForm, BriefingSessionForm, PolicyPushForm, PushFilterForm
 from subsidies.models import PolicyPushRecipient
@@ -45,7 +46,8 @@ def guide_detail(request, code):
     except LookupError:
         raise Http404 from None
     return render(request, "subsidies/outreach/guide_detail.html",
-                  {"guide": guide, "apply_url": _apply_url(guide.kind.code)})
+                  {"guide": guide, "apply_url": _apply_url(guide.kind.code),
+                   "decision_times": decision_times(guide.kind.code)})
 
 
 def _require(user, permission: str) -> None:

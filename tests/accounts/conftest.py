@@ -1,6 +1,8 @@
+import itertools
 import re
 
 import pytest
+from django.test import TestCase
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -8,6 +10,8 @@ from guangyuan_jobs.accounts.sms import LocmemSmsGateway
 from tests.factories import PASSWORD
 
 LOGIN_URL = "/accounts/login/"
+SMS_LOGIN_URL = "/accounts/login/sms/"
+_phones = itertools.count(13700000001)
 
 
 @pytest.fixture
@@ -36,3 +40,16 @@ def wrong_code(device: TOTPDevice) -> str:
 
 def sign_in(client, username, password=PASSWORD, **extra):
     return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+
+
+def sign_in_applicant(client, user, password=PASSWORD):
+    """An applicant's whole sign-in: password, then the code texted to their phone (read from the test
+    gateway's outbox). Gives the applicant a phone first if they have none. Returns the code step's response."""
+    if not user.phone:
+        user.phone = str(next(_phones))
+        user.save(update_fields=["phone"])
+    LocmemSmsGateway.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = sign_in(client, user.username, password)
+    assert response.status_code == 302 and response.url == SMS_LOGIN_URL, response
+    return client.post(SMS_LOGIN_URL, {"sms_code": last_code(LocmemSmsGateway.outbox)})

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 
 from guangyuan_jobs.audit.models import AuditEvent
-from tests.accounts.conftest import LOGIN_URL, sign_in
+from tests.accounts.conftest import LOGIN_URL, sign_in, sign_in_applicant
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_login_page_is_chinese(client):
 @pytest.mark.parametrize("role", ["reviewer", "auditor", "security", "applicant_person", "applicant_enterprise"])
 def test_each_role_signs_in_and_out(client, role):
     user = make_user(role)
-    response = sign_in(client, user.username)
+    response = sign_in_applicant(client, user) if role.startswith("applicant") else sign_in(client, user.username)
     assert response.status_code == 302
     assert response.url == "/"
     assert client.get("/accounts/me/").status_code == 200

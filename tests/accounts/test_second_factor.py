@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guangyuan_jobs.audit.models import AuditEvent
-from tests.accounts.conftest import sign_in, totp_now, wrong_code
+from tests.accounts.conftest import sign_in, sign_in_applicant, totp_now, wrong_code
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_unverified_staff_session_gets_403_json_from_the_api(client, otp_require
 
 def test_applicants_need_no_totp(client, otp_required):
     user = make_user("applicant_person")
-    sign_in(client, user.username)
+    sign_in_applicant(client, user)
     assert client.get(ME).status_code == 200
 
 

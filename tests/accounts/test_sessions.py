@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from guangyuan_jobs.accounts.signals import SESSION_STARTED_KEY
 from guangyuan_jobs.audit.models import AuditEvent
-from tests.accounts.conftest import sign_in
+from tests.accounts.conftest import sign_in, sign_in_applicant
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_applicants_have_no_rotation(client, settings):
     user = make_user("applicant_person")
     user.password_changed_at = timezone.now() - datetime.timedelta(days=400)
     user.save(update_fields=["password_changed_at"])
-    sign_in(client, user.username)
+    sign_in_applicant(client, user)
     assert client.get(ME).status_code == 200
 
 
@@ -125,7 +125,7 @@ def test_staff_password_needs_twelve_characters(client):
 
 def test_applicant_password_needs_eight_characters(client):
     user = make_user("applicant_person")
-    sign_in(client, user.username)
+    sign_in_applicant(client, user)
     ok = "Gy-Ok-987"  # 9 characters: enough for an applicant
     response = client.post(PASSWORD_CHANGE, {"old_password": PASSWORD, "new_password1": ok, "new_password2": ok})
     assert response.status_code == 302

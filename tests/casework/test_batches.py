@@ -17,6 +17,7 @@ from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.casework import services
 from guangyuan_jobs.casework.models import BatchItem, BatchJob, Case, CaseStatus, MissingMaterial, Payment
 from guangyuan_jobs.casework.rules import reference_new
+from guangyuan_jobs.casework.services import batches
 from guangyuan_jobs.casework.tasks import batch_run
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
 from tests.casework.conftest import TEST_AMOUNT, Crew, move
@@ -93,23 +94,24 @@ def test_batch_approval_in_chunks_with_reasons_and_a_rerun_does_nothing_twice(cr
 @override_settings(CASEWORK_BATCH_CHUNK_SIZE=CHUNK)
 def test_a_failing_chunk_leaves_the_job_failed_and_a_rerun_resumes(crew, monkeypatch):
     n, job, skipped = prepare_mixed_batch(crew)
-    real_bulk_create = Payment.objects.bulk_create
+    real_insert_select = batches._insert_select
     calls = {"n": 0}
 
-    def flaky(objs, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] >= 2:
-            raise RuntimeError("database went away")
-        return real_bulk_create(objs, *args, **kwargs)
+    def flaky(model, columns, rows):
+        if model is Payment:  # the last write of a chunk: everything before it in the chunk is undone
+            calls["n"] += 1
+            if calls["n"] >= 2:
+                raise RuntimeError("database went away")
+        return real_insert_select(model, columns, rows)
 
-    monkeypatch.setattr(Payment.objects, "bulk_create", flaky)
+    monkeypatch.setattr(batches, "_insert_select", flaky)
     with pytest.raises(RuntimeError):
         batch_run.delay(str(job.pk))
     job.refresh_from_db()
     assert job.status == BatchJob.Status.FAILED and "database went away" in job.error
     assert job.items.exclude(outcome=BatchItem.Outcome.PENDING).count() == CHUNK  # the first chunk stands
 
-    monkeypatch.setattr(Payment.objects, "bulk_create", real_bulk_create)
+    monkeypatch.setattr(batches, "_insert_select", real_insert_select)
     batch_run.delay(str(job.pk))
     assert_mixed_batch_done(n, job, skipped, crew)
 
@@ -262,3 +264,28 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_batch_completes_once(slow
     assert Case.objects.filter(status=CaseStatus.APPROVED, version=5).count() == 1000
     assert Payment.objects.count() == 1000
     assert AuditEvent.objects.filter(event_type="case.approve").count() == 1000
+
+
+@pytest.mark.django_db
+@override_settings(CASEWORK_BATCH_CHUNK_SIZE=CHUNK)
+def test_set_based_rows_match_a_single_transition_and_the_chunk_queries_do_not_grow(crew,
+                                                                                  django_assert_max_num_queries):
+    cases = many_reviewed(crew, 2 * CHUNK)
+    job = services.batch_start(action="approve", actor=crew.approver, comment="同意", case_refs=[c.ref for c in cases])
+    # Two chunks of 150 cases: each a handful of statements, whatever its size (no statement per case).
+    with django_assert_max_num_queries(40):
+        services.batch_process(job_id=job.pk)
+    case = Case.objects.get(pk=cases[7].pk)
+    event = AuditEvent.objects.get(event_type="case.approve", object_id=case.ref)
+    assert event.actor == crew.approver and event.actor_username == crew.approver.username
+    assert event.object_type == "casework.case" and event.outcome == "success"
+    assert event.details == {"from": {"status": "reviewed", "version": 4}, "to": {"status": "approved", "version": 5},
+                             "comment": "同意", "batch": str(job.pk)}
+    transition = case.transitions.get()
+    assert (transition.action, transition.from_status, transition.to_status, transition.actor, transition.comment) == (
+        "approve", "reviewed", "approved", crew.approver, "同意")
+    assert case.payment.approval_event_id == event.pk and case.payment.amount == TEST_AMOUNT
+    assert case.payment.status == Payment.Status.PENDING
+    # Every payment order points to its own case's approval event.
+    events = dict(AuditEvent.objects.filter(event_type="case.approve").values_list("object_id", "pk"))
+    assert {p.case.ref: p.approval_event_id for p in Payment.objects.select_related("case")} == events

@@ -1,9 +1,13 @@
 """`manage.py seed_demo`: idempotent demo accounts and cases; every demo role signs in to its own menu."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from guangyuan_jobs.accounts.models import User
+from guangyuan_jobs.accounts.sms import LocmemSmsGateway
 from guangyuan_jobs.casework.models import Case, CaseStatus
 
 PASSWORD = "Demo-Password-2026!"
@@ -20,9 +24,15 @@ EXPECTED_NAV = {
 
 
 def sign_in(client, username: str) -> bool:
-    """Through the real login page, as a person would (django-axes needs the request)."""
-    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
-    return response.status_code == 302
+    """Through the real login page, as a person would (django-axes needs the request); applicants then enter
+    the code texted to their phone (the test gateway's outbox)."""
+    LocmemSmsGateway.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    if response.status_code == 302 and response.url == "/accounts/login/sms/":
+        code = re.search(r"\d{6}", LocmemSmsGateway.outbox[-1].text).group(0)
+        response = client.post("/accounts/login/sms/", {"sms_code": code})
+    return response.status_code == 302 and "_auth_user_id" in client.session
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.registry.services import person_set_bank_account
 from subsidies.models import PaymentBatch, PublicNotice
+from tests.e2e.helpers import applicant_login
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,11 @@ def pdf(name):
 
 
 def sign_in(page, user):
-    """Sign out whoever was signed in (a fresh cookie jar), then sign in through the login page."""
+    """Sign out whoever was signed in (a fresh cookie jar), then sign in through the login page; applicants
+    also enter the code texted to their phone."""
+    if user.is_applicant:
+        applicant_login(page, user.username, PASSWORD)
+        return
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.fill("input[name=username]", user.username)
@@ -75,7 +80,7 @@ def return_file(rows) -> bytes:
 
 
 def test_unemployment_subsidy_from_claim_with_missing_material_to_payment(page, reference_data):
-    applicant = make_user("applicant_person")
+    applicant = make_user("applicant_person", phone="13812340001")
     intake, reviewer = make_user("intake"), make_user("reviewer")
     approver, publisher = make_user("approver"), make_user("approver")
     finance, finance2 = make_user("finance"), make_user("finance")

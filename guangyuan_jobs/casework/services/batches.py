@@ -1,20 +1,25 @@
 """Batch actions as jobs: one row per job and per case, processed by Celery in chunks with set-based SQL.
 
 A chunk is one transaction: it locks its pending items (SKIP LOCKED, so a second worker delivered the same
-task takes other items) and their cases, judges each case with the same rules as a single transition, moves
-every eligible case with one UPDATE per distinct set of new values, and writes transitions, audit events
-and payment orders with bulk inserts. An item leaves `pending` only in the transaction that moved its case,
-so a killed worker, a redelivered task or a rerun finds the work done and does nothing twice.
+task takes other items) and their cases, reading with the same lock what the rules need (open missing
+materials, a pending payment order, whether the case is in the actor's area). It judges each case in Python
+with the same rules as a single transition, then writes set-based, one statement per distinct plan: the
+timeline entries and the audit events as INSERT ... SELECT from the locked case rows, the conditional UPDATE
+on (status, version), the payment orders as INSERT ... SELECT joined to their approval events. An item leaves
+`pending` only in the transaction that moved its case, so a killed worker, a redelivered task or a rerun
+finds the work done and does nothing twice.
 """
 
 import json
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Count, F
-from django.db.models.functions import Coalesce
+from django.db import connection, models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from guangyuan_jobs.audit.context import current_source_ip
 from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.audit.services import audit_log
-from guangyuan_jobs.casework.kinds import payment_holds
+from guangyuan_jobs.casework.kinds import payment_holds, transition_hooks
 from guangyuan_jobs.casework.models import BatchItem, BatchJob, Case, CaseTransition, MissingMaterial, Payment
 from guangyuan_jobs.casework.notifications import applicants_notify_later
 from guangyuan_jobs.casework.rules import ACTIONS, ActorView, CaseFacts, transition_refusal
@@ -31,14 +36,42 @@ from guangyuan_jobs.casework.services.cases import (
     COMMENT_MAX_LENGTH,
     NOTIFIED_ACTIONS,
     PolicyReader,
+    TransitionPlan,
     transition_plan,
 )
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
 
 logger = logging.getLogger(__name__)
 
-ITEM_INSERT_BATCH = 5000
 FIRST_APPROVAL = "first_approval"
+CASE_OBJECT_TYPE = "casework.case"
+
+
+def _insert_select(model: type[models.Model], columns: list[str], rows: models.QuerySet) -> int:
+    """INSERT INTO model (columns) SELECT ...: `rows` is a values_list() whose expressions are in the order of
+    `columns`. One statement, no Python object per row; returns how many rows were inserted."""
+    sql, params = rows.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # noqa: S608 - compiled by the ORM
+        return cursor.rowcount
+
+
+def _ids(ids: list[int]) -> RawSQL:
+    """A list of ids as ONE parameter, for `pk__in`: the ORM would prepare and bind each of a chunk's thousands
+    of ids, in every statement of the chunk."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+
+
+def _const(value, field: models.Field):
+    """A constant column of an INSERT ... SELECT. Typed on PostgreSQL, which will not guess the type of a
+    parameter in a uuid, inet or json slot; left alone on SQLite, whose CAST to a date-time would drop the
+    microseconds the payment orders are matched on."""
+    constant = Value(value, output_field=field)
+    return Cast(constant, field) if connection.vendor == "postgresql" else constant
 
 
 @transaction.atomic
@@ -62,16 +95,10 @@ def batch_start(*, action: str, actor, comment: str = "", case_refs=None, filter
     if case_refs is not None:
         cases = cases.filter(ref__in=[str(r) for r in case_refs])
     job = BatchJob.objects.create(action=act.code, comment=comment, requested_by=actor)
-    total = 0
-    buffer: list[BatchItem] = []
-    for case_id, version in cases.order_by("pk").values_list("pk", "version").iterator(chunk_size=ITEM_INSERT_BATCH):
-        buffer.append(BatchItem(job=job, case_id=case_id, seen_version=version))
-        if len(buffer) >= ITEM_INSERT_BATCH:
-            BatchItem.objects.bulk_create(buffer)
-            total += len(buffer)
-            buffer = []
-    BatchItem.objects.bulk_create(buffer)
-    total += len(buffer)
+    # One INSERT ... SELECT of the selection: no case passes through Python.
+    total = _insert_select(BatchItem, ["job", "case", "seen_version", "outcome", "reason"], cases.values_list(
+        _const(job.pk, models.UUIDField()), "pk", "version", _const(BatchItem.Outcome.PENDING, models.CharField()),
+        _const("", models.CharField())))
     if total == 0:
         raise ApplicationError(_("No case matches your selection."), code="selection_empty")
     job.total = total
@@ -95,10 +122,15 @@ def batch_process(*, job_id) -> BatchJob | None:
     BatchJob.objects.filter(pk=job.pk).exclude(status=BatchJob.Status.COMPLETED).update(
         status=BatchJob.Status.RUNNING, started_at=Coalesce(F("started_at"), timezone.now()), error="")
     size = settings.CASEWORK_BATCH_CHUNK_SIZE
+    # The pending items are listed once and taken by primary key, chunk by chunk: no chunk scans the items
+    # of the job again (the planner's statistics of a table just filled by batch_start are stale anyway).
+    pending = list(BatchItem.objects.filter(job=job, outcome=BatchItem.Outcome.PENDING).order_by("id")
+                   .values_list("pk", flat=True))
     # One reader for the whole job: each (key, day, region) is looked up once, not once per chunk.
     policy = PolicyReader()
-    while _batch_chunk(job=job, size=size, policy=policy):
-        pass
+    for start in range(0, len(pending), size):
+        chunk = pending[start:start + size]
+        _batch_chunk(job=job, first_item=chunk[0], last_item=chunk[-1], policy=policy)
     return _batch_finish(job)
 
 
@@ -135,115 +167,147 @@ def _freeze(value):
     return value
 
 
-def _audit_event(*, actor, event_type: str, case: Case, details: dict, now) -> AuditEvent:
-    # The same row audit_log writes, built for a bulk insert.
-    return AuditEvent(occurred_at=now, actor=actor, actor_username=actor.get_username(),
-                      source_ip=current_source_ip.get(), event_type=event_type, object_type="casework.case",
-                      object_id=case.ref, outcome=AuditEvent.Outcome.SUCCESS, details=details)
+@dataclass
+class _Move:
+    """Cases of one chunk that one plan moves alike: one UPDATE, one INSERT of each kind for all of them."""
+
+    plan: TransitionPlan
+    cases: list[Case]
+    item_ids: list[int]
+
+
+def _locked_cases(*, case_ids: list[int], actor) -> dict[int, Case]:
+    """The chunk's cases, locked in id order (two jobs over the same cases never deadlock; a single transition
+    on one of them waits for the chunk and then finds its version moved), each with the facts the rules need,
+    read in the same statement."""
+    in_scope = Exists(case_scope(Case.objects.filter(pk=OuterRef("pk")), user=actor))
+    open_missing = (MissingMaterial.objects.filter(case=OuterRef("pk"), supplied_at__isnull=True).order_by()
+                    .values("case").annotate(n=Count("id")).values("n"))
+    rows = (Case.objects.select_for_update(of=("self",)).filter(pk__in=_ids(case_ids)).order_by("pk")
+            .annotate(batch_in_scope=in_scope, batch_open_missing=Coalesce(Subquery(open_missing), 0),
+                      batch_payment_pending=Exists(Payment.objects.filter(case=OuterRef("pk"),
+                                                                          status=Payment.Status.PENDING))))
+    return {case.pk: case for case in rows}
 
 
 @transaction.atomic
-def _batch_chunk(*, job: BatchJob, size: int, policy: PolicyReader) -> int:
-    """Process up to `size` pending items in one transaction. Returns how many were processed."""
+def _batch_chunk(*, job: BatchJob, first_item: int, last_item: int, policy: PolicyReader) -> int:
+    """Process the job's items from `first_item` to `last_item` (ids) still pending and not held by another
+    worker, in one transaction. Returns how many were processed."""
     items = list(BatchItem.objects.select_for_update(skip_locked=True)
-                 .filter(job=job, outcome=BatchItem.Outcome.PENDING).order_by("id")[:size])
+                 .filter(pk__range=(first_item, last_item), job=job, outcome=BatchItem.Outcome.PENDING).order_by("id")
+                 .values_list("pk", "case_id", "seen_version"))
     if not items:
         return 0
     actor = job.requested_by
     act = ACTIONS[job.action]
     now = timezone.now()
     today = timezone.localdate(now)
-    ids = [item.case_id for item in items]
-    # Locked in id order, so two jobs over the same cases never deadlock; single transitions on these cases
-    # wait for this chunk and then find the version moved.
-    cases = {case.pk: case for case in Case.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    visible = set(case_scope(Case.objects.filter(pk__in=ids), user=actor).values_list("pk", flat=True))
-    open_missing = dict(MissingMaterial.objects.filter(case_id__in=ids, supplied_at__isnull=True)
-                        .values_list("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
-    pending_payments = set(Payment.objects.filter(case_id__in=ids, status=Payment.Status.PENDING)
-                           .values_list("case_id", flat=True))
-    holds = payment_holds(ids) if job.action == "pay" else {}
+    cases = _locked_cases(case_ids=[case_id for _pk, case_id, _seen in items], actor=actor)
+    holds = payment_holds(list(cases)) if job.action == "pay" else {}
     permissions = frozenset(actor.get_all_permissions()) if actor.is_active else frozenset()
     if "casework.batch_case" not in permissions:
         permissions = frozenset()  # the right to run batches was withdrawn since the job started
+    views = {scoped: ActorView(user_id=actor.pk, is_applicant=actor.is_applicant, permissions=permissions,
+                               owns_case=False, in_scope=scoped) for scoped in (False, True)}
 
     skipped: dict[str, list[int]] = defaultdict(list)
-    moves = []  # (item, case, plan)
-    for item in items:
-        case = cases[item.case_id]
+    moves: dict[tuple, _Move] = {}
+    for item_id, case_id, seen_version in items:
+        case = cases[case_id]
         kind = kind_for(case)
-        view = ActorView(user_id=actor.pk, is_applicant=actor.is_applicant, permissions=permissions,
-                         owns_case=False, in_scope=case.pk in visible)
-        facts = CaseFacts(open_missing=open_missing.get(case.pk, 0), public_notice=kind.public_notice if kind else True,
-                          payment_pending=case.pk in pending_payments, payment_hold=holds.get(case.pk, ""))
-        refusal = transition_refusal(act, case=case, actor=view, facts=facts, seen_version=item.seen_version)
+        facts = CaseFacts(open_missing=case.batch_open_missing, public_notice=kind.public_notice if kind else True,
+                          payment_pending=case.batch_payment_pending, payment_hold=holds.get(case.pk, ""))
+        refusal = transition_refusal(act, case=case, actor=views[case.batch_in_scope], facts=facts,
+                                     seen_version=seen_version)
         if refusal is not None:
-            skipped[refusal.code].append(item.pk)
+            skipped[refusal.code].append(item_id)
             continue
         try:
             plan = transition_plan(act, case=case, actor=actor, kind=kind, today=today, now=now,
                                    comment=job.comment, policy=policy)
         except ApplicationError as exc:  # e.g. no policy parameter in force for this case's region
-            skipped[exc.code].append(item.pk)
+            skipped[exc.code].append(item_id)
             continue
-        moves.append((item, case, plan))
+        key = (plan.to_status, plan.stage, tuple(sorted((k, _freeze(v)) for k, v in plan.fields.items())))
+        move = moves.setdefault(key, _Move(plan=plan, cases=[], item_ids=[]))
+        move.cases.append(case)
+        move.item_ids.append(item_id)
 
-    groups: dict[tuple, list] = defaultdict(list)
-    for _item, case, plan in moves:
-        key = (plan.to_status, tuple(sorted((k, _freeze(v)) for k, v in plan.fields.items())))
-        groups[key].append((case, plan))
-    for group in groups.values():
-        plan = group[0][1]
-        case_ids = [case.pk for case, _plan in group]
-        moved = Case.objects.filter(pk__in=case_ids, status__in=list(act.sources)).update(
-            status=plan.to_status, version=F("version") + 1, **plan.fields)
-        if moved != len(case_ids):
-            # The rows are locked, so this cannot happen; if it does, undo the whole chunk rather than guess.
-            raise RuntimeError(f"batch {job.pk}: {moved} of {len(case_ids)} locked cases moved")
-
-    CaseTransition.objects.bulk_create([
-        CaseTransition(case=case, action=act.code, from_status=case.status, to_status=plan.to_status, actor=actor,
-                       comment=job.comment)
-        for _item, case, plan in moves
-    ])
-    events = AuditEvent.objects.bulk_create([
-        _audit_event(actor=actor, event_type=f"case.{act.code}", case=case, now=now, details={
-            "from": {"status": case.status, "version": case.version},
-            "to": {"status": plan.to_status, "version": case.version + 1},
-            "comment": job.comment, "batch": str(job.pk), **({"stage": plan.stage} if plan.stage else {}),
-        })
-        for _item, case, plan in moves
-    ])
-    if act.code == "approve":
-        Payment.objects.bulk_create([
-            Payment(case=case, amount=case.approved_amount, approval_event_id=event.pk)
-            for (_item, case, plan), event in zip(moves, events, strict=True)
-            if not plan.stage and case.approved_amount is not None
-        ])
-    elif act.code == "pay":
-        Payment.objects.filter(case_id__in=[case.pk for _i, case, _p in moves], status=Payment.Status.PENDING).update(
-            status=Payment.Status.PAID, paid_at=now)
+    for move in moves.values():
+        _apply(move, job=job, act=act, actor=actor, now=now)
 
     moved_by_kind: dict[str, list[Case]] = defaultdict(list)
-    for _item, case, plan in moves:
-        if not plan.stage:
-            moved_by_kind[case.kind].append(case)
+    for move in moves.values():
+        if not move.plan.stage:
+            for case in move.cases:
+                moved_by_kind[case.kind].append(case)
     for cases_of_kind in moved_by_kind.values():
         kind = kind_for(cases_of_kind[0])
         if kind is not None and kind.on_transition is not None:
             kind.on_transition(cases=cases_of_kind, action=act.code, actor=actor)
+    moved = [case for cases_of_kind in moved_by_kind.values() for case in cases_of_kind]
+    if moved:
+        for hook in transition_hooks():  # other apps' effects on every kind's moves, as for a single move
+            hook(cases=moved, action=act.code, actor=actor)
 
-    first = [item.pk for item, _case, plan in moves if plan.stage]
-    final = [item.pk for item, _case, plan in moves if not plan.stage]
-    BatchItem.objects.filter(pk__in=final).update(outcome=BatchItem.Outcome.APPLIED, reason="", processed_at=now)
-    BatchItem.objects.filter(pk__in=first).update(outcome=BatchItem.Outcome.APPLIED, reason=FIRST_APPROVAL,
-                                                  processed_at=now)
-    for reason, item_ids in skipped.items():
-        BatchItem.objects.filter(pk__in=item_ids).update(outcome=BatchItem.Outcome.SKIPPED, reason=reason[:200],
-                                                         processed_at=now)
-    skipped_count = sum(len(v) for v in skipped.values())
-    BatchJob.objects.filter(pk=job.pk).update(processed=F("processed") + len(items),
-                                              applied=F("applied") + len(moves), skipped=F("skipped") + skipped_count)
-    if act.code in NOTIFIED_ACTIONS:
-        applicants_notify_later(case_ids=[case.pk for _item, case, plan in moves if not plan.stage], event=act.code)
+    outcomes: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for move in moves.values():
+        outcomes[BatchItem.Outcome.APPLIED, FIRST_APPROVAL if move.plan.stage else ""].extend(move.item_ids)
+    for reason, ids in skipped.items():
+        outcomes[BatchItem.Outcome.SKIPPED, reason[:200]].extend(ids)
+    for (outcome, reason), ids in outcomes.items():
+        BatchItem.objects.filter(pk__in=_ids(ids)).update(outcome=outcome, reason=reason, processed_at=now)
+    applied = sum(len(move.item_ids) for move in moves.values())
+    BatchJob.objects.filter(pk=job.pk).update(processed=F("processed") + len(items), applied=F("applied") + applied,
+                                              skipped=F("skipped") + len(items) - applied)
+    if act.code in NOTIFIED_ACTIONS and moved:
+        applicants_notify_later(case_ids=[case.pk for case in moved], event=act.code)
     return len(items)
+
+
+def _apply(move: _Move, *, job: BatchJob, act, actor, now) -> None:
+    """One plan over its cases, set-based: timeline entries and audit events read from the locked rows before
+    they move, then the conditional UPDATE, then (approval) the payment orders."""
+    plan = move.plan
+    case_ids = [case.pk for case in move.cases]
+    rows = Case.objects.filter(pk__in=_ids(case_ids))
+    comment = _const(job.comment, models.TextField())
+    actor_id = _const(actor.pk, models.BigIntegerField())
+    _insert_select(CaseTransition, ["case", "action", "from_status", "to_status", "actor", "comment", "created_at"],
+                   rows.values_list("pk", _const(act.code, models.CharField()), "status",
+                                    _const(plan.to_status, models.CharField()), actor_id, comment,
+                                    _const(now, models.DateTimeField())))
+    details = {
+        "from": JSONObject(status=F("status"), version=F("version")),
+        "to": JSONObject(status=_const(plan.to_status, models.CharField()), version=F("version") + 1),
+        "comment": comment, "batch": _const(str(job.pk), models.CharField()),
+    }
+    if plan.stage:
+        details["stage"] = _const(plan.stage, models.CharField())
+    # The same row audit_log writes, one per case.
+    _insert_select(AuditEvent, ["occurred_at", "actor", "actor_username", "source_ip", "event_type", "object_type",
+                                "object_id", "outcome", "details"],
+                   rows.values_list(_const(now, models.DateTimeField()), actor_id,
+                                    _const(actor.get_username(), models.CharField()),
+                                    _const(current_source_ip.get(), models.GenericIPAddressField()),
+                                    _const(f"case.{act.code}", models.CharField()),
+                                    _const(CASE_OBJECT_TYPE, models.CharField()), "ref",
+                                    _const(AuditEvent.Outcome.SUCCESS, models.CharField()), JSONObject(**details)))
+    moved = rows.filter(status__in=list(act.sources)).update(
+        status=plan.to_status, version=F("version") + 1, **plan.fields)
+    if moved != len(case_ids):
+        # The rows are locked, so this cannot happen; if it does, undo the whole chunk rather than guess.
+        raise RuntimeError(f"batch {job.pk}: {moved} of {len(case_ids)} locked cases moved")
+    if act.code == "approve" and not plan.stage:
+        # Payment.case is unique: a second order for the same case is refused by the database.
+        approval = (AuditEvent.objects.filter(object_type=CASE_OBJECT_TYPE, object_id=OuterRef("ref"),
+                                              event_type="case.approve", occurred_at=now, actor_id=actor.pk)
+                    .order_by("-id").values("id")[:1])
+        _insert_select(Payment, ["case", "amount", "status", "approval_event_id", "created_at", "failure_reason"],
+                       rows.filter(approved_amount__isnull=False).values_list(
+                           "pk", "approved_amount", _const(Payment.Status.PENDING, models.CharField()),
+                           Subquery(approval), _const(now, models.DateTimeField()), _const("", models.CharField())))
+    elif act.code == "pay":
+        Payment.objects.filter(case_id__in=_ids(case_ids), status=Payment.Status.PENDING).update(
+            status=Payment.Status.PAID, paid_at=now)

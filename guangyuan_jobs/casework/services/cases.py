@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.audit.services import audit_log
-from guangyuan_jobs.casework.kinds import CaseKind, get_kind
+from guangyuan_jobs.casework.kinds import CaseKind, get_kind, transition_hooks
 from guangyuan_jobs.casework.models import CLOSED_STATUSES, Case, CaseStatus, CaseTransition, MissingMaterial, Payment
 from guangyuan_jobs.casework.notifications import applicants_notify_later
 from guangyuan_jobs.casework.rules import ACTIONS, Action, reference_new, transition_refusal
@@ -228,6 +228,9 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
     _payment_effects(act, case=current, stage=plan.stage, approval_event_id=event.pk, now=now, comment=comment)
     if kind is not None and kind.on_transition is not None and not plan.stage:
         kind.on_transition(cases=[current], action=act.code, actor=actor)
+    if not plan.stage:
+        for hook in transition_hooks():
+            hook(cases=[current], action=act.code, actor=actor)
     if act.code in NOTIFIED_ACTIONS and not plan.stage:
         applicants_notify_later(case_ids=[current.pk], event=act.code)
     return current

@@ -10,7 +10,9 @@ from guangyuan_jobs.casework.kinds import CaseKind, register_kind
 from subsidies.services import notices as services
 from tests.factories import PersonFactory, make_id_number, make_user
 
-NOTICE_KIND = register_kind(CaseKind(code="GSTEST", label="测试公示补贴", applicant_type="person"))
+# Its case page carries the objection block that subsidy kinds carry in their claim panel.
+NOTICE_KIND = register_kind(CaseKind(code="GSTEST", label="测试公示补贴", applicant_type="person",
+                                     extra={"detail_template": "subsidies/notices/_objection_refuse.html"}))
 QUIET_KIND = register_kind(CaseKind(code="GSQUIET", label="测试免公示补贴", applicant_type="person",
                                     public_notice=False))
 

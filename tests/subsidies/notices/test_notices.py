@@ -232,3 +232,48 @@ def test_casework_refuses_to_pay_while_the_notice_runs_and_pays_after_it(publish
     assert "pay" in client.get(f"/api/v1/cases/{cases[0].ref}/").json()["allowed_actions"]
     move(cases[0], "pay", crew.finance)
     assert Payment.objects.get(case=cases[0]).status == Payment.Status.PAID
+
+
+def test_an_approver_refuses_the_case_of_an_upheld_objection_from_the_case_page(client, published, crew):
+    notice, cases = published
+    case = cases[0]
+    entry = NoticeEntry.objects.get(case=case)
+    objection = services.objection_lodge(notice=notice, entry_id=entry.pk, name="王五", contact="137",
+                                         text="此人已重新就业。", source_ip="10.0.0.3")
+    client.force_login(crew.approver)
+    assert 'data-testid="objection-refuse"' not in client.get(f"/cases/{case.ref}/").content.decode()  # still open
+    services.objection_resolve(objection=objection, upheld=True, resolution="经核实已于公示期间重新就业。",
+                               actor=crew.reviewer)
+    client.force_login(crew.reviewer)  # upheld it, but may not refuse an approved case
+    assert 'data-testid="objection-refuse"' not in client.get(f"/cases/{case.ref}/").content.decode()
+    assert client.post(f"/subsidies/objections/{objection.pk}/refuse-case/").status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PUBLICIZED
+
+    client.force_login(crew.approver)
+    page = client.get(f"/cases/{case.ref}/").content.decode()
+    assert 'data-testid="objection-refuse"' in page and "经核实已于公示期间重新就业。" in page
+    response = client.post(f"/subsidies/objections/{objection.pk}/refuse-case/", follow=True)
+    assert "已因异议成立不予批准" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REFUSED and case.decided_at is not None
+    assert case.decision_reason == "公示期间异议成立：经核实已于公示期间重新就业。"
+    assert Payment.objects.get(case=case).status == Payment.Status.CANCELLED
+    assert AuditEvent.objects.filter(event_type="subsidies.objection_case_refused", actor=crew.approver).exists()
+    assert AuditEvent.objects.filter(event_type="case.refuse", object_id=case.ref).count() == 1
+    # A second click refuses nothing more.
+    client.post(f"/subsidies/objections/{objection.pk}/refuse-case/")
+    assert AuditEvent.objects.filter(event_type="case.refuse", object_id=case.ref).count() == 1
+
+
+def test_a_dismissed_objection_is_no_reason_to_refuse(published, crew):
+    notice, cases = published
+    entry = NoticeEntry.objects.get(case=cases[1])
+    objection = services.objection_lodge(notice=notice, entry_id=entry.pk, name="王五", contact="137",
+                                         text="此人已重新就业。", source_ip="10.0.0.4")
+    services.objection_resolve(objection=objection, upheld=False, resolution="经核实不属实。", actor=crew.reviewer)
+    with pytest.raises(ApplicationError) as caught:
+        services.objection_refuse_case(objection=objection, actor=crew.approver)
+    assert caught.value.code == "objection_not_upheld"
+    cases[1].refresh_from_db()
+    assert cases[1].status == CaseStatus.PUBLICIZED

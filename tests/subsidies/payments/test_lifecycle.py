@@ -9,6 +9,7 @@ from django.utils import timezone
 from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.casework.models import CaseStatus, CaseTransition, Payment
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError
+from guangyuan_jobs.notices.models import Notification
 from guangyuan_jobs.registry.services import person_set_bank_account
 from subsidies.models import NoticeEntry, Objection, PaymentBatch, PaymentBatchItem, PublicNotice
 from subsidies.selectors_payments import payment_batch_reconciliation
@@ -64,6 +65,10 @@ def test_batch_lifecycle_with_a_paid_and_a_failed_transfer(crew, django_capture_
     assert Payment.objects.get(case=second).status == Payment.Status.PENDING
     failed = batch.items.get(reference=second.ref)
     assert failed.status == "failed" and failed.failure_reason == "账号不存在"
+    # The applicant of the failed transfer is told, with the bank's reason; the paid one is not.
+    told = Notification.objects.filter(event="payment_failed")
+    assert set(told.values_list("case", flat=True)) == {second.pk}
+    assert all("账号不存在" in text for text in told.values_list("body", flat=True))
 
     report = payment_batch_reconciliation(batch)
     assert report.paid_total + report.failed_total == report.total == report.approved_total

@@ -126,3 +126,32 @@ def test_the_firm_confirms_through_the_api(refunds, firm):
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     assert api.post(f"/api/v1/subsidies/refunds/{refunds[2].case.ref}/confirm/", {**FORM, "confirm": True},
                     format="json").status_code == 404
+
+
+def test_the_case_page_sends_the_firm_to_the_confirmation_instead_of_a_plain_submit(client, refunds, firm):
+    detail = refunds[1]
+    client.force_login(firm)
+    page = client.get(f"/cases/{detail.case.ref}/").content.decode()
+    confirm_url = f"/subsidies/refunds/{detail.case.ref}/confirm/"
+    assert f'href="{confirm_url}"' in page and 'data-testid="action-submit"' in page
+    assert 'name="action" value="submit"' not in page
+    # A plain submit posted anyway (an old page, a script) is refused and changes nothing.
+    response = client.post(f"/cases/{detail.case.ref}/transition/",
+                           {"action": "submit", "version": detail.case.version})
+    assert response.status_code in (400, 409) and "确认" in response.content.decode()
+    detail.case.refresh_from_db()
+    assert detail.case.status == CaseStatus.DRAFT
+    # Confirmed, the case is submitted; the page no longer points to the confirmation.
+    client.post(confirm_url, FORM)
+    assert confirm_url not in client.get(f"/cases/{detail.case.ref}/").content.decode()
+
+
+def test_the_api_refuses_a_plain_submit_of_an_unconfirmed_refund(refunds, firm):
+    api = APIClient()
+    api.force_authenticate(firm)
+    case = refunds[1].case
+    response = api.post(f"/api/v1/cases/{case.ref}/transitions/", {"action": "submit", "version": case.version},
+                        format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "confirmation_required"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class StatReportsConfig(AppConfig):
+    name = "stat_reports"

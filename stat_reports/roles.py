@@ -1,0 +1,4 @@
+GRANTS = {
+    "manager": ("stat_reports.view_statforms",),
+    "auditor": ("stat_reports.view_statforms",),
+}

@@ -1,0 +1,54 @@
+"""Beyond capacity: 503 with Retry-After and a message in Chinese, quickly, never a 500; the refused request
+changed nothing. The middleware's slots are held here by a request that is still working."""
+
+import json
+import threading
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.utils import translation
+
+from guangyuan_jobs.casework.models import Case
+from guangyuan_jobs.core.middleware import LoadShedMiddleware
+from tests.subsidies.claims.conftest import sybzj_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_a_free_slot_the_api_answers_503_with_retry_after_and_files_nothing(rf):
+    release = threading.Event()
+    inside = threading.Event()
+
+    def slow_view(request):
+        inside.set()
+        release.wait(5)
+        return HttpResponse("ok")
+
+    with override_settings(LOAD_SHED_CONCURRENCY=1, LOAD_SHED_WAIT_SECONDS=0.05, LOAD_SHED_RETRY_AFTER=7):
+        busy = LoadShedMiddleware(slow_view)
+        worker = threading.Thread(target=lambda: busy(rf.get("/api/v1/cases/")))
+        worker.start()
+        inside.wait(5)
+        request = rf.post("/api/v1/subsidies/claims/", {"kind": "SYBZJ", "data": sybzj_data()},
+                          content_type="application/json")
+        request.LANGUAGE_CODE = "zh-hans"
+        with translation.override("zh-hans"):
+            refused = busy(request)
+        release.set()
+        worker.join(5)
+    assert refused.status_code == 503 and refused["Retry-After"] == "7"
+    error = json.loads(refused.content)["error"]
+    assert error == {"code": "overloaded", "message": "系统繁忙，本次请求未作任何更改，请几秒钟后重试。"}
+    assert not Case.objects.exists()
+    assert busy(rf.get("/api/v1/cases/")).status_code == 200  # the slot is free again
+
+
+def test_off_by_default_and_health_checks_are_never_shed():
+    with override_settings(LOAD_SHED_CONCURRENCY=0):
+        assert LoadShedMiddleware(lambda r: "passed").slots is None
+    with override_settings(LOAD_SHED_CONCURRENCY=1, LOAD_SHED_WAIT_SECONDS=0):
+        shed = LoadShedMiddleware(lambda r: "passed")
+        shed.slots.acquire()
+        assert shed(RequestFactory().get("/healthz")) == "passed"
+        assert shed(RequestFactory().get("/cases/")).status_code == 503
