@@ -1,7 +1,9 @@
-"""`POST /api/v1/auth/token/`: a DRF token for user name and password (and a TOTP code for staff)."""
+"""`POST /api/v1/auth/token/`: a DRF token for user name and password, and the second factor: a TOTP code for
+staff, a texted code for applicants (the first call without `sms_code` sends it)."""
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -19,6 +21,9 @@ class TokenObtainSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
     otp_token = serializers.CharField(max_length=8, required=False, allow_blank=True,
                                       help_text="Six-digit TOTP code; required for staff outside the demo.")
+    sms_code = serializers.CharField(max_length=8, required=False, allow_blank=True,
+                                     help_text="The code texted to an applicant; call first without it to have it "
+                                               "sent.")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -34,7 +39,8 @@ class TokenObtainApi(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="Wrong user name or password, or missing fields."),
-            403: OpenApiResponse(description="Staff second factor missing or wrong."),
+            403: OpenApiResponse(description="Second factor missing or wrong (for an applicant without `sms_code`: "
+                                             "the code has just been texted, code `sms_code_sent`)."),
             429: OpenApiResponse(description="Locked out after too many failures; see Retry-After."),
         },
         auth=[],
@@ -59,5 +65,15 @@ class TokenObtainApi(APIView):
             if services.otp_verify(user=user, token=data.get("otp_token", "")) is None:
                 raise ForbiddenError(_("The authenticator code is missing, wrong or already used."),
                                      code="second_factor_required")
+        if services.login_sms_required(user):
+            source_ip = django_request.META.get("REMOTE_ADDR")
+            if not data.get("sms_code"):
+                services.login_sms_send(user=user, requested_ip=source_ip)
+                raise ForbiddenError(_("A sign-in code was sent to your phone. Send it as sms_code with your user "
+                                       "name and password."), code="sms_code_sent")
+            try:
+                services.login_sms_verify(user=user, code=data["sms_code"], source_ip=source_ip)
+            except ValidationError as exc:
+                raise ForbiddenError(" ".join(exc.messages), code="second_factor_required") from None
         token = services.api_token_issue(user=user)
         return Response({"token": token.key})

@@ -4,6 +4,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,6 +45,7 @@ class NoticeListApi(generics.ListAPIView):
     @extend_schema(summary="Issue a case's notice on demand (idempotent: an issued one is returned)",
                    request=FormalNoticeIssueSerializer,
                    responses={200: FormalNoticeSerializer, 201: FormalNoticeSerializer,
+                              404: OpenApiResponse(description="No case with that reference in your area."),
                               503: OpenApiResponse(description="No Chinese font is installed.")})
     def post(self, request):
         data = FormalNoticeIssueSerializer(data=request.data)
@@ -87,6 +89,9 @@ class InboxApi(generics.ListAPIView):
 
 
 class InboxReadApi(APIView):
+    # JSON only: a form body carries no list, and an unreadable one must not fall back to "mark everything".
+    parser_classes = [JSONParser]
+
     @extend_schema(summary="Mark your messages read", request=InboxReadSerializer,
                    responses={200: OpenApiResponse(description='{"marked": n, "unread": n}')})
     def post(self, request):

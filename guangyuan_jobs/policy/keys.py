@@ -83,7 +83,8 @@ Keys seeded by the business apps' own migrations (each documented in that migrat
     cddk.subsidy.individual.term_years / cddk.subsidy.enterprise.term_years   years the interest is subsidised
     cddk.interest.day_count_basis           days in the interest year (360)
 重点群体 (priority_groups/migrations/0002_seed_groups_parameters_no_overlap.py)
-    pg.contact_cadence_days.default / .graduate / .zero_employment_household / .relapse_monitored
+    pg.contact_cadence_days.default / pg.contact_cadence_days.graduate /
+    pg.contact_cadence_days.zero_employment_household / pg.contact_cadence_days.relapse_monitored
                                             days between contacts under one-person-one-plan (❓)
     pg.labour_age.minimum / pg.labour_age.male_maximum / pg.labour_age.female_maximum   working age
 疑点与追回 (integrity/migrations/0002_seed_rules_and_parameters.py)

@@ -139,6 +139,7 @@ def build_world(media_root: str) -> World:
             per_route[name] = {"ref": batch_ref}
         return {"default": values, **per_route}
 
+    shared.update(_app_objects())
     world.objects["lizhou"] = {**owned(own_case, applicant, batch.ref), **shared}
     world.objects["cangxi"] = {**owned(other_case, other, batch_cangxi.ref), **shared}
     other_firm = EnterpriseFactory(region=Region.objects.get(code="510824"))
@@ -149,3 +150,122 @@ def build_world(media_root: str) -> World:
         for name in ("subsidies:refund_confirm", "subsidies-refund-confirm"):
             world.objects[side][name] = {"ref": case.ref}
     return world
+
+
+def _first(model, **filters):
+    return model.objects.filter(**filters).order_by("pk").first()
+
+
+def _app_objects() -> dict[str, dict]:
+    """One object per route of the business apps, from their demo data (each app's own tests cover the
+    district and ownership of these objects in depth)."""
+    from entrepreneurship.models import Loan, SubsidyUpload
+    from guangyuan_jobs.notices.models import Notice
+    from integrity.models import Finding, Recovery, RiskRule, SourceImport
+    from monitoring.models import MonthlyReturn
+    from monitoring.models import Warning as LayoffWarning
+    from priority_groups.models import (
+        EmploymentBase,
+        EmploymentRegistration,
+        GroupMembership,
+        PersonRosterImport,
+        Plan,
+        PlanMeasure,
+        Referral,
+        TransferTrip,
+        Vacancy,
+    )
+    from training.models import (
+        DrawSession,
+        PlanLine,
+        SignUp,
+        SupervisionRecord,
+        Trainee,
+        TrainingClass,
+        TrainingPackage,
+        TrainingPlan,
+    )
+
+    objects: dict[str, dict] = {}
+
+    def give(names: str, **values):
+        for name in names.split():
+            objects[name] = values
+
+    session = _first(DrawSession)
+    drawn = session.entries.order_by("position").first().package
+    give("training:session_detail training:session_record_json training:session_record_xlsx training:session_verify "
+         "training:session_run training:witness_add training-draw-record training-draw-run", ref=session.ref)
+    give("training:package_redraw training:winner_withdraw", ref=session.ref, package_ref=drawn.ref)
+    plan = _first(TrainingPlan)
+    give("training:plan_detail", pk=plan.pk)
+    give("training:plan_action", pk=plan.pk, action="approve")
+    give("training:package_create", line_pk=_first(PlanLine).pk)
+    package = _first(TrainingPackage)
+    give("training:package_detail training-package-detail training-package-publish training-package-freeze "
+         "training-signup-list", ref=package.ref)
+    give("training:package_action", ref=package.ref, action="publish")
+    give("training:signup_check training:signup_evidence training-signup-check", pk=_first(SignUp).pk)
+    give("training:class_new", package_ref=drawn.ref)
+    training_class = _first(TrainingClass)
+    if training_class is not None:
+        give("training:class_detail training-class-detail training-trainee-add", ref=training_class.ref)
+        give("training:class_action", ref=training_class.ref, action="trainee")
+        trainee = _first(Trainee, training_class=training_class)
+        give("training:trainee_result", ref=training_class.ref, pk=trainee.pk if trainee else 1)
+    supervision = _first(SupervisionRecord)
+    give("training:supervision_close", pk=supervision.pk if supervision else 1)
+
+    loan = _first(Loan)
+    give("entrepreneurship:loan_detail entrepreneurship:loan_action entrepreneurship-loan-detail "
+         "entrepreneurship-loan-action entrepreneurship-loan-subsidy", ref=loan.ref)
+    upload = _first(SubsidyUpload)
+    give("entrepreneurship:upload_detail entrepreneurship:upload_progress entrepreneurship:upload_confirm "
+         "entrepreneurship:upload_claim", pk=upload.pk if upload else uuid.uuid4())
+
+    membership = _first(GroupMembership)
+    person = membership.person_id
+    give("priority_groups:person_detail priority_groups:membership_add priority_groups:status_add "
+         "priority_groups:service_add priority_groups:plan_add priority_groups:measure_add priority_groups:plan_close "
+         "priority_groups:unemployment_register priority_groups:employment_register priority_groups:household_add "
+         "priority_groups:household_member_add priority_groups:referral_add api_person_file api_person_services",
+         pk=person)
+    give("priority_groups:membership_end", pk=person, membership_id=membership.pk)
+    measure = _first(PlanMeasure, plan__in=Plan.objects.filter(person_id=person))
+    give("priority_groups:measure_done", pk=person, measure_id=measure.pk if measure else 1)
+    registration = _first(EmploymentRegistration, person_id=person)
+    give("priority_groups:registration_end", pk=person, registration_id=registration.pk if registration else 1)
+    give("priority_groups:vacancy_detail", pk=_first(Vacancy).pk)
+    referral = _first(Referral)
+    give("priority_groups:referral_outcome", pk=referral.pk if referral else 1)
+    roster = _first(PersonRosterImport)
+    give("priority_groups:roster_detail priority_groups:roster_progress priority_groups:roster_commit "
+         "priority_groups:roster_rejected_download", pk=roster.pk if roster else uuid.uuid4())
+    trip, base = _first(TransferTrip), _first(EmploymentBase)
+    give("priority_groups:trip_detail", pk=trip.pk if trip else 1)
+    give("priority_groups:base_detail", pk=base.pk if base else 1)
+    give("api_group_report", group="graduate")
+
+    monthly = _first(MonthlyReturn)
+    code = monthly.monitored.enterprise.credit_code
+    give("monitoring:enterprise_detail", credit_code=code)
+    give("monitoring:return_detail", credit_code=code, month=monthly.period.strftime("%Y-%m"))
+    warning = _first(LayoffWarning)
+    give("monitoring:warning_detail monitoring:warning_transition monitoring-warning-transition", ref=warning.ref)
+
+    finding, recovery = _first(Finding), _first(Recovery)
+    give("integrity:finding_detail integrity:finding_assign integrity_api_finding_detail "
+         "integrity_api_finding_decision", ref=finding.ref)
+    give("integrity:recovery_plan integrity:recovery_detail integrity_api_recovery_detail "
+         "integrity_api_recovery_receipts", ref=recovery.ref)
+    give("integrity:import_template", source="police_death")
+    source_import = _first(SourceImport)
+    give("integrity:import_detail integrity:import_progress integrity:import_commit integrity:import_rejected",
+         pk=source_import.pk if source_import else uuid.uuid4())
+    give("integrity:rule_detail", code=_first(RiskRule).code)
+
+    notice = _first(Notice)
+    give("notices:notice_download notices_api:notice_detail notices_api:notice_pdf",
+         number=notice.number if notice else "SL-2026-000001")
+    give("subsidies:objection_refuse_case", pk=_first(Objection).pk)
+    return objects

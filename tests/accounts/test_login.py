@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 
 from guangyuan_jobs.audit.models import AuditEvent
-from tests.accounts.conftest import LOGIN_URL, sign_in, sign_in_applicant
+from tests.accounts.conftest import LOGIN_URL, last_code, sign_in, sign_in_applicant
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +103,17 @@ def _token(client, username, password=PASSWORD, **extra):
                        **extra)
 
 
-def test_api_token_for_right_password(client):
-    user = make_user("applicant_person")
-    response = _token(client, user.username)
+def test_api_token_for_an_applicant_needs_the_texted_code(client, sms_outbox, django_capture_on_commit_callbacks):
+    user = make_user("applicant_person", phone="13700009999")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _token(client, user.username)
+    assert first.status_code == 403 and first.json()["error"]["code"] == "sms_code_sent"
+    assert "验证码" in first.json()["error"]["message"] and len(sms_outbox) == 1
+    wrong = client.post(TOKEN_URL, {"username": user.username, "password": PASSWORD, "sms_code": "000000"},
+                        content_type="application/json")
+    assert wrong.status_code == 403 and "token" not in wrong.json()
+    response = client.post(TOKEN_URL, {"username": user.username, "password": PASSWORD,
+                                       "sms_code": last_code(sms_outbox)}, content_type="application/json")
     assert response.status_code == 200
     token = response.json()["token"]
     assert AuditEvent.objects.filter(event_type="auth.token_issued", actor=user).exists()

@@ -57,7 +57,8 @@ def test_disabling_an_account_ends_its_sessions(client):
     assert response.url.startswith("/accounts/login/")
 
 
-def test_disabled_applicant_token_stops_working(client):
+def test_disabled_applicant_token_stops_working(client, settings):
+    settings.APPLICANT_SMS_LOGIN = False  # the texted code is tested with the token endpoint itself
     user = make_user("applicant_person")
     token = client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD},
                         content_type="application/json").json()["token"]

@@ -3,9 +3,9 @@
 Policy parameters (national unless a region is named):
 - notices.appeal.reconsideration_days = 60 (days): the time to apply for administrative reconsideration
   (行政复议) after learning of a decision. 《中华人民共和国行政复议法》第二十条 (2023年修订; 60 days since
-  the 1999 law, 第九条). Verified.
+  the 1999 law, 第九条). Marked secondary: the statute is cited, its official text not linked here.
 - notices.appeal.litigation_months = 6 (months): the time to bring an administrative lawsuit (行政诉讼)
-  directly. 《中华人民共和国行政诉讼法》第四十六条 (2014年修正, in force 2015-05-01). Verified.
+  directly. 《中华人民共和国行政诉讼法》第四十六条 (2014年修正, in force 2015-05-01). Marked secondary, as above.
 - notices.missing_material_reminder_working_days = 2 (working days, Guangyuan 510800): how long before the
   due date of missing materials (容缺受理) the applicant is reminded. No published figure was found: a local
   service choice, marked unverified, to be signed off.
@@ -20,13 +20,13 @@ from django.db import migrations
 
 PARAMETERS = (
     {"key": "notices.appeal.reconsideration_days", "value": 60, "unit": "days", "region_id": None,
-     "valid_from": datetime.date(1999, 10, 1), "confidence": "verified",
+     "valid_from": datetime.date(1999, 10, 1), "confidence": "secondary",
      "doc": ("中华人民共和国主席令第九号", "中华人民共和国行政复议法（2023年修订）", "全国人民代表大会常务委员会",
              datetime.date(2023, 9, 1), ""),
      "note": "公民、法人或者其他组织认为行政行为侵犯其合法权益的，可以自知道该行政行为之日起六十日内提出行政复议申请"
              "（行政复议法第二十条；1999年法第九条同为六十日）。"},
     {"key": "notices.appeal.litigation_months", "value": 6, "unit": "months", "region_id": None,
-     "valid_from": datetime.date(2015, 5, 1), "confidence": "verified",
+     "valid_from": datetime.date(2015, 5, 1), "confidence": "secondary",
      "doc": ("中华人民共和国主席令第十五号", "中华人民共和国行政诉讼法（2014年修正）", "全国人民代表大会常务委员会",
              datetime.date(2014, 11, 1), ""),
      "note": "公民、法人或者其他组织直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起六个月内提出"
