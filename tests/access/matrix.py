@@ -3,7 +3,15 @@
 One entry per route name from the URL resolver. `get`/`post` list the actors whose request passes the access
 checks (an answer other than 401/403/404 or a redirect to the login page); a verb left out must answer 405 or
 refuse everyone. Actors are the roles of tests/access/world.py: `anonymous`, the applicants (`applicant`,
-`other`, `enterprise`), one staff member per role, and `cangxi`, a reviewer whose scope is the 苍溪 district.
+`other`, `enterprise`, and `institution`, a training institution's account), one staff member per kernel role,
+the business apps' own roles from their demo data (`training` officer, `bank` loan officer, `groups`
+caseworker, `monitor` clerk, `verifier`), and `cangxi`, a reviewer whose scope is the 苍溪 district.
+
+"Passes the access checks" is what a page or endpoint decides before the work: an action a role may not take
+(an auditor posting a transition) is then refused by the service, with a message on the page or a 4xx in the
+API; those refusals are proven by each app's own service tests (maker-checker, scope, permissions). Objects
+of the business apps are taken from their demo data, the same on both sides; their scoping by district and
+owner is proven in each app's own tests.
 
 `scoped=True` routes take an object; each is asked for twice, once for an object of the demo applicant in 利州
 and once for one of the other applicant in 苍溪. On them `owner` stands for the object's own applicant (no
@@ -30,7 +38,7 @@ class Access:
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 NOBODY = frozenset()
-APPLICANTS = frozenset({"applicant", "other", "enterprise"})
+APPLICANTS = frozenset({"applicant", "other", "enterprise", "institution"})
 # Staff who work on cases (the security and system administrators never see one).
 CASE_STAFF = frozenset(
     {"intake", "policy", "archive", "entry", "reviewer", "approver", "finance", "manager", "auditor"}
@@ -42,6 +50,7 @@ MATRIX: dict[str, Access] = {
     "healthz": Access(get=EVERYONE),
     "set_language": Access(get=EVERYONE, post=EVERYONE),
     "accounts:login": Access(get=EVERYONE, post=EVERYONE),
+    "accounts:login_sms": Access(get=NOBODY, post=NOBODY),
     "accounts:logout": Access(post=NOBODY),
     "accounts:register": Access(get=EVERYONE, post=EVERYONE),
     "accounts:sms_send": Access(post=EVERYONE),
@@ -59,24 +68,47 @@ MATRIX: dict[str, Access] = {
     "casework:batch_start": Access(post={"reviewer", "approver", "cangxi"}),
     "casework:batch_detail": Access(get={"reviewer"}),
     "casework:batch_progress": Access(get={"reviewer"}),
-    "casework:case_detail": Access(get=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "casework:case_transition": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "casework:attachment_upload": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "casework:attachment_download": Access(get=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "reports:export_list": Access(get={"finance", "manager", "auditor"}),
-    "reports:export_new": Access(get={"finance", "manager", "auditor"}, post={"finance", "manager", "auditor"}),
+    "casework:case_detail": Access(
+        get=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "casework:case_transition": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "casework:attachment_upload": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "casework:attachment_download": Access(
+        get=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "reports:export_list": Access(get={"finance", "manager", "auditor", "training", "groups", "verifier"}),
+    "reports:export_new": Access(
+        get={"finance", "manager", "auditor", "training", "groups", "verifier"},
+        post={"finance", "manager", "auditor", "training", "groups", "verifier"},
+    ),
     "reports:export_detail": Access(get={"auditor"}),
     "reports:export_progress": Access(get={"auditor"}),
     "reports:export_download": Access(get={"auditor"}),
     "audit:event_list": Access(get={"auditor", "security"}),
     "audit:event_detail": Access(get={"auditor", "security"}),
-    "registry:person_list": Access(get=PEOPLE_STAFF | {"cangxi"}, post=PEOPLE_STAFF | {"cangxi"}),
-    "registry:person_lookup": Access(post=PEOPLE_STAFF | {"cangxi"}),
-    "registry:person_detail": Access(get=PEOPLE_STAFF | {"district"}, post=PEOPLE_STAFF | {"district"}, scoped=True),
+    "registry:person_list": Access(
+        get=PEOPLE_STAFF | {"training", "groups", "verifier", "cangxi"},
+        post=PEOPLE_STAFF | {"training", "groups", "verifier", "cangxi"},
+    ),
+    "registry:person_lookup": Access(post=PEOPLE_STAFF | {"training", "groups", "verifier", "cangxi"}),
+    "registry:person_detail": Access(
+        get=PEOPLE_STAFF | {"training", "groups", "verifier", "district"},
+        post=PEOPLE_STAFF | {"training", "groups", "verifier", "district"},
+        scoped=True,
+    ),
     "registry:person_reveal": Access(post={"archive", "finance"}),
-    "registry:enterprise_list": Access(get=PEOPLE_STAFF | {"cangxi"}, post=PEOPLE_STAFF | {"cangxi"}),
+    "registry:enterprise_list": Access(
+        get=PEOPLE_STAFF | {"training", "groups", "monitor", "verifier", "cangxi"},
+        post=PEOPLE_STAFF | {"training", "groups", "monitor", "verifier", "cangxi"},
+    ),
     "registry:enterprise_detail": Access(
-        get=PEOPLE_STAFF | {"district"}, post=PEOPLE_STAFF | {"district"}, scoped=True
+        get=PEOPLE_STAFF | {"training", "groups", "monitor", "verifier", "district"},
+        post=PEOPLE_STAFF | {"training", "groups", "monitor", "verifier", "district"},
+        scoped=True,
     ),
     "registry:enterprise_reveal": Access(post={"archive", "finance"}),
     "registry:enterprise_size_class": Access(post={"entry"}),
@@ -89,15 +121,23 @@ MATRIX: dict[str, Access] = {
         get={"applicant", "other", "intake", "entry"}, post={"applicant", "other", "intake", "entry"}
     ),
     "subsidies:claim_edit": Access(
-        get=CASE_STAFF | {"owner", "district"},
-        post=CASE_STAFF | {"owner", "district"},
+        get=CASE_STAFF | {"verifier", "owner", "district"},
+        post=CASE_STAFF | {"verifier", "owner", "district"},
         scoped=True,
         owners=("applicant",),
     ),
-    "subsidies:claim_submit": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "subsidies:claim_upload": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "subsidies:claim_amount": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "subsidies:claim_stop": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
+    "subsidies:claim_submit": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "subsidies:claim_upload": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "subsidies:claim_amount": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "subsidies:claim_stop": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
     "subsidies:roster_list": Access(get={"entry", "reviewer", "cangxi"}),
     "subsidies:roster_new": Access(get={"entry"}, post={"entry"}),
     "subsidies:roster_template": Access(get={"entry", "reviewer", "cangxi"}),
@@ -105,7 +145,7 @@ MATRIX: dict[str, Access] = {
     "subsidies:roster_progress": Access(get={"entry", "reviewer", "cangxi"}),
     "subsidies:roster_commit": Access(post={"entry", "reviewer", "cangxi"}),
     "subsidies:roster_rejected_download": Access(get=NOBODY),
-    "subsidies:refund_list": Access(get={"enterprise"}),
+    "subsidies:refund_list": Access(get={"enterprise", "institution"}),
     "subsidies:refund_confirm": Access(get=NOBODY, post=NOBODY),
     "subsidies:notice_public_list": Access(get=EVERYONE),
     "subsidies:notice_public_detail": Access(get=EVERYONE),
@@ -113,6 +153,7 @@ MATRIX: dict[str, Access] = {
     "subsidies:notice_publish": Access(get={"approver"}, post={"approver"}),
     "subsidies:objection_list": Access(get={"reviewer", "cangxi"}),
     "subsidies:objection_resolve": Access(post={"reviewer"}),
+    "subsidies:objection_refuse_case": Access(post=CASE_STAFF | {"verifier"}),
     "subsidies:batch_list": Access(get={"finance"}),
     "subsidies:batch_new": Access(get={"finance"}, post={"finance"}),
     "subsidies:batch_detail": Access(get={"finance"}),
@@ -128,21 +169,159 @@ MATRIX: dict[str, Access] = {
     "subsidies:push_new": Access(get={"policy"}, post={"policy"}),
     "subsidies:push_detail": Access(get={"policy"}),
     "subsidies:push_progress": Access(get={"policy"}),
+    "training:home": Access(get=EVERYONE, post=EVERYONE),
+    "training:session_list": Access(get=EVERYONE),
+    "training:session_new": Access(get={"training"}, post={"training"}),
+    "training:session_detail": Access(get=EVERYONE),
+    "training:session_record_json": Access(get=EVERYONE),
+    "training:session_record_xlsx": Access(get=EVERYONE),
+    "training:session_verify": Access(get=EVERYONE),
+    "training:session_run": Access(post={"training"}),
+    "training:witness_add": Access(post={"training"}),
+    "training:package_redraw": Access(post={"training"}),
+    "training:winner_withdraw": Access(post={"training"}),
+    "training:plan_list": Access(
+        get={"reviewer", "approver", "manager", "auditor", "training", "cangxi"},
+        post={"reviewer", "approver", "manager", "auditor", "training", "cangxi"},
+    ),
+    "training:plan_consolidate": Access(post={"training"}),
+    "training:plan_detail": Access(get={"reviewer", "approver", "manager", "auditor", "training", "cangxi"}),
+    "training:plan_action": Access(post={"training"}),
+    "training:package_create": Access(post={"training"}),
+    "training:package_list": Access(get=EVERYONE),
+    "training:package_detail": Access(
+        get=CASE_STAFF
+        | APPLICANTS
+        | {"anonymous", "security", "admin", "training", "bank", "groups", "monitor", "verifier"}
+    ),
+    "training:package_action": Access(post={"training"}),
+    "training:signup_check": Access(post={"training"}),
+    "training:signup_evidence": Access(get=NOBODY),
+    "training:institution_home": Access(get={"enterprise", "institution"}, post={"enterprise", "institution"}),
+    "training:class_list": Access(
+        get={"institution", "reviewer", "approver", "manager", "auditor", "training", "cangxi"}
+    ),
+    "training:class_new": Access(get=NOBODY, post=NOBODY),
+    "training:class_detail": Access(get={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training:trainee_result": Access(post={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training:class_action": Access(post={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training:supervision_list": Access(get={"manager", "auditor", "training"}),
+    "training:supervision_close": Access(post=NOBODY),
+    "entrepreneurship:loan_list": Access(get=SIGNED_IN),
+    "entrepreneurship:application_new": Access(get=APPLICANTS, post=APPLICANTS),
+    "entrepreneurship:loan_detail": Access(
+        get={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
+    ),
+    "entrepreneurship:loan_action": Access(
+        post={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
+    ),
+    "entrepreneurship:credit_line_list": Access(get={"manager", "bank"}, post={"bank"}),
+    "entrepreneurship:upload_list": Access(
+        get={"entry", "reviewer", "approver", "finance", "auditor", "bank", "cangxi"}, post={"bank"}
+    ),
+    "entrepreneurship:upload_detail": Access(get=NOBODY),
+    "entrepreneurship:upload_progress": Access(get=NOBODY),
+    "entrepreneurship:upload_confirm": Access(post=NOBODY),
+    "entrepreneurship:upload_claim": Access(post=NOBODY),
+    "priority_groups:person_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:person_add": Access(get={"groups"}, post={"groups"}),
+    "priority_groups:person_detail": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:membership_add": Access(post={"groups"}),
+    "priority_groups:membership_end": Access(post={"groups"}),
+    "priority_groups:status_add": Access(post={"groups"}),
+    "priority_groups:service_add": Access(post={"groups"}),
+    "priority_groups:plan_add": Access(post={"groups"}),
+    "priority_groups:measure_add": Access(post={"groups"}),
+    "priority_groups:measure_done": Access(post={"groups"}),
+    "priority_groups:plan_close": Access(post={"groups"}),
+    "priority_groups:unemployment_register": Access(post={"groups"}),
+    "priority_groups:employment_register": Access(post={"groups"}),
+    "priority_groups:registration_end": Access(post={"groups"}),
+    "priority_groups:household_add": Access(post={"groups"}),
+    "priority_groups:household_member_add": Access(post={"groups"}),
+    "priority_groups:referral_add": Access(post={"groups"}),
+    "priority_groups:follow_up_list": Access(get={"groups"}),
+    "priority_groups:service_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:household_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:vacancy_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:vacancy_new": Access(get={"groups"}, post={"groups"}),
+    "priority_groups:vacancy_detail": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:referral_outcome": Access(post={"groups"}),
+    "priority_groups:report": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:roster_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:roster_new": Access(get={"entry", "groups"}, post={"entry", "groups"}),
+    "priority_groups:roster_template": Access(get={"entry", "manager", "auditor", "groups"}),
+    "priority_groups:roster_detail": Access(get=NOBODY),
+    "priority_groups:roster_progress": Access(get=NOBODY),
+    "priority_groups:roster_commit": Access(post=NOBODY),
+    "priority_groups:roster_rejected_download": Access(get=NOBODY),
+    "priority_groups:trip_list": Access(get={"entry", "manager", "auditor", "groups"}, post={"groups"}),
+    "priority_groups:trip_detail": Access(get={"entry", "manager", "auditor", "groups"}, post={"groups"}),
+    "priority_groups:base_list": Access(get={"entry", "manager", "auditor", "groups"}, post={"groups"}),
+    "priority_groups:base_detail": Access(get={"entry", "manager", "auditor", "groups"}, post={"groups"}),
+    "priority_groups:village_return_list": Access(get={"entry", "manager", "auditor", "groups"}, post={"groups"}),
+    "monitoring:dashboard": Access(get={"manager", "auditor"}),
+    "monitoring:enterprise_list": Access(get={"manager", "auditor", "monitor"}),
+    "monitoring:enterprise_new": Access(get={"monitor"}, post={"monitor"}),
+    "monitoring:enterprise_detail": Access(get={"manager", "auditor", "monitor"}),
+    "monitoring:return_detail": Access(get={"enterprise", "manager", "auditor", "monitor"}, post=NOBODY),
+    "monitoring:return_list": Access(get={"enterprise", "manager", "auditor", "monitor"}),
+    "monitoring:return_new": Access(get={"enterprise"}, post={"enterprise"}),
+    "monitoring:late_list": Access(get={"manager", "auditor", "monitor"}, post={"monitor"}),
+    "monitoring:warning_list": Access(get={"manager", "auditor", "monitor"}),
+    "monitoring:rule_list": Access(get={"manager", "auditor", "monitor"}),
+    "monitoring:warning_detail": Access(get={"manager", "auditor", "monitor"}),
+    "monitoring:warning_transition": Access(post={"manager", "auditor", "monitor"}),
+    "monitoring:case_records": Access(get={"manager", "auditor"}),
+    "integrity:finding_list": Access(get={"reviewer", "finance", "manager", "auditor", "verifier", "cangxi"}),
+    "integrity:finding_detail": Access(get={"reviewer", "finance", "manager", "auditor", "verifier"}, post=NOBODY),
+    "integrity:finding_assign": Access(post={"manager"}),
+    "integrity:recovery_list": Access(get={"finance", "manager", "auditor", "verifier"}),
+    "integrity:recovery_plan": Access(post={"finance"}),
+    "integrity:recovery_detail": Access(get={"finance", "manager", "auditor", "verifier"}, post={"finance"}),
+    "integrity:import_list": Access(get={"entry", "manager", "auditor", "verifier"}),
+    "integrity:import_new": Access(get={"entry"}, post={"entry"}),
+    "integrity:import_template": Access(get={"entry", "manager", "auditor", "verifier"}),
+    "integrity:import_detail": Access(get={"entry", "manager", "auditor", "verifier"}),
+    "integrity:import_progress": Access(get={"entry", "manager", "auditor", "verifier"}),
+    "integrity:import_commit": Access(post={"entry", "manager", "auditor", "verifier"}),
+    "integrity:import_rejected": Access(get=NOBODY),
+    "integrity:rule_list": Access(get={"reviewer", "manager", "auditor", "verifier", "cangxi"}),
+    "integrity:rule_detail": Access(get={"reviewer", "manager", "auditor", "verifier", "cangxi"}, post={"manager"}),
+    "notices:notice_list": Access(get=SIGNED_IN),
+    "notices:inbox": Access(get=SIGNED_IN),
+    "notices:inbox_read": Access(post=SIGNED_IN),
+    "notices:notification_list": Access(
+        get={"intake", "reviewer", "approver", "finance", "manager", "auditor", "admin", "cangxi"}
+    ),
+    "notices:time_limits": Access(get=EVERYONE),
+    "notices:notice_issue": Access(
+        post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
+    "notices:notice_download": Access(get=CASE_STAFF | {"applicant", "verifier"}),
+    "stat_reports:form": Access(get={"manager", "auditor"}),
+    "stat_reports:download": Access(get={"manager", "auditor"}),
     "api-token": Access(post=EVERYONE),
-    "case-list": Access(get=CASE_STAFF | APPLICANTS | {"cangxi"}),
-    "case-detail": Access(get=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "case-transition": Access(post=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
-    "reports_api:export_list_create": Access(get=SIGNED_IN, post={"finance", "manager", "auditor"}),
+    "case-list": Access(get=CASE_STAFF | APPLICANTS | {"verifier", "cangxi"}),
+    "case-detail": Access(get=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)),
+    "case-transition": Access(post=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)),
+    "reports_api:export_list_create": Access(
+        get=SIGNED_IN, post={"finance", "manager", "auditor", "training", "groups", "verifier"}
+    ),
     "reports_api:export_detail": Access(get={"auditor"}),
     "reports_api:export_download": Access(get={"auditor"}),
-    "subsidies-claim-list": Access(get=CASE_STAFF | APPLICANTS | {"cangxi"}, post=CASE_STAFF | APPLICANTS | {"cangxi"}),
-    "subsidies-claim-detail": Access(get=CASE_STAFF | {"owner", "district"}, scoped=True, owners=("applicant",)),
+    "subsidies-claim-list": Access(
+        get=CASE_STAFF | APPLICANTS | {"verifier", "cangxi"}, post=CASE_STAFF | APPLICANTS | {"verifier", "cangxi"}
+    ),
+    "subsidies-claim-detail": Access(
+        get=CASE_STAFF | {"verifier", "owner", "district"}, scoped=True, owners=("applicant",)
+    ),
     "subsidies-claim-submit": Access(post={"owner"}, scoped=True, owners=("applicant",)),
     "subsidies-claim-withdraw": Access(post={"owner"}, scoped=True, owners=("applicant",)),
     "subsidies-roster-import-list": Access(get={"entry", "reviewer", "cangxi"}, post={"entry", "reviewer", "cangxi"}),
     "subsidies-roster-import-detail": Access(get={"entry", "reviewer", "cangxi"}),
     "subsidies-roster-import-commit": Access(post={"entry"}),
-    "subsidies-refund-list": Access(get={"enterprise"}),
+    "subsidies-refund-list": Access(get={"enterprise", "institution"}),
     "subsidies-refund-confirm": Access(post=NOBODY),
     "subsidies-public-notice-list": Access(get=EVERYONE),
     "subsidies-public-notice-detail": Access(get=EVERYONE),
@@ -164,6 +343,57 @@ MATRIX: dict[str, Access] = {
     "outreach-push-preview": Access(post={"policy"}),
     "outreach-push-detail": Access(get={"policy"}),
     "outreach-push-recipients": Access(get={"policy"}),
+    "training-package-list": Access(get=EVERYONE),
+    "training-package-detail": Access(
+        get=CASE_STAFF
+        | APPLICANTS
+        | {"anonymous", "security", "admin", "training", "bank", "groups", "monitor", "verifier"}
+    ),
+    "training-package-publish": Access(post={"training"}),
+    "training-package-freeze": Access(post={"training"}),
+    "training-signup-list": Access(
+        get=CASE_STAFF | APPLICANTS | {"security", "admin", "training", "bank", "groups", "monitor", "verifier"},
+        post={"institution"},
+    ),
+    "training-signup-check": Access(post={"training"}),
+    "training-class-list": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "training-class-detail": Access(get={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training-trainee-add": Access(post={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training-draw-list": Access(get=EVERYONE),
+    "training-draw-record": Access(get=EVERYONE),
+    "training-draw-run": Access(post=SIGNED_IN),
+    "entrepreneurship-application-create": Access(post=SIGNED_IN),
+    "entrepreneurship-loan-list": Access(get=SIGNED_IN),
+    "entrepreneurship-loan-detail": Access(
+        get={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
+    ),
+    "entrepreneurship-loan-action": Access(
+        post={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
+    ),
+    "entrepreneurship-loan-subsidy": Access(
+        get={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
+    ),
+    "api_person_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "api_person_file": Access(get={"entry", "manager", "auditor", "groups"}),
+    "api_person_services": Access(post={"groups"}),
+    "api_service_list": Access(get={"entry", "manager", "auditor", "groups"}),
+    "api_group_report": Access(get={"entry", "manager", "auditor", "groups"}),
+    "monitoring-dashboard": Access(get={"manager", "auditor"}),
+    "monitoring-return-create": Access(post=SIGNED_IN),
+    "monitoring-warning-list": Access(get={"manager", "auditor", "monitor"}),
+    "monitoring-warning-transition": Access(post={"manager", "auditor", "monitor"}),
+    "integrity_api_finding_list": Access(get={"reviewer", "finance", "manager", "auditor", "verifier", "cangxi"}),
+    "integrity_api_finding_detail": Access(get={"reviewer", "finance", "manager", "auditor", "verifier"}),
+    "integrity_api_finding_decision": Access(post={"reviewer", "verifier"}),
+    "integrity_api_recovery_list": Access(get={"finance", "manager", "auditor", "verifier"}),
+    "integrity_api_recovery_detail": Access(get={"finance", "manager", "auditor", "verifier"}),
+    "integrity_api_recovery_receipts": Access(post={"finance"}),
+    "notices_api:notice_list": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "notices_api:inbox": Access(get=SIGNED_IN),
+    "notices_api:inbox_read": Access(post=SIGNED_IN),
+    "notices_api:notice_detail": Access(get=CASE_STAFF | {"applicant", "verifier"}),
+    "notices_api:notice_pdf": Access(get=CASE_STAFF | {"applicant", "verifier"}),
+    "stat-form": Access(get={"manager", "auditor"}),
     "api-schema": Access(get=EVERYONE),
     "api-docs": Access(get=EVERYONE),
 }

@@ -20,9 +20,13 @@ from tests.factories import EnterpriseFactory, PersonFactory, make_credit_code, 
 
 # Everyone the matrix asks, by the role they act in. `other` is a second applicant (not the owner of the
 # 利州 objects); `cangxi` a district reviewer of 苍溪 (510824), outside the 利州 objects' area.
-ACTORS = ("anonymous", "applicant", "other", "enterprise", "intake", "policy", "archive", "entry", "reviewer",
-          "approver", "finance", "manager", "auditor", "security", "admin", "cangxi")
-APPLICANTS = frozenset({"applicant", "other", "enterprise"})
+ACTORS = ("anonymous", "applicant", "other", "enterprise", "institution", "intake", "policy", "archive", "entry",
+          "reviewer", "approver", "finance", "manager", "auditor", "security", "admin", "training", "bank", "groups",
+          "monitor", "verifier", "cangxi")
+APPLICANTS = frozenset({"applicant", "other", "enterprise", "institution"})
+# The business apps' own roles, as their demo data names them.
+APP_ACTORS = {"institution": "train_huaxia", "training": "training", "bank": "bank_rcb", "groups": "groups",
+              "monitor": "monitor", "verifier": "verifier"}
 DISTRICT_STAFF = {"cangxi": "510824"}
 
 
@@ -66,7 +70,7 @@ def build_world(media_root: str) -> World:
     other_person = PersonFactory(region=Region.objects.get(code="510824"), name="苍溪申请人")
     users["other"] = make_user("applicant_person", username="other", person=other_person)
     users["cangxi"] = make_user("reviewer", username="cangxi", region_code="510824")
-    world = World(users={name: users.get(name) for name in ACTORS}, media_root=media_root)
+    world = World(users={name: users.get(APP_ACTORS.get(name, name)) for name in ACTORS}, media_root=media_root)
     applicant, other = users["applicant"], users["other"]
 
     # The other applicant's claim in 苍溪: filed through the same service as the demo's.

@@ -118,7 +118,7 @@ class Command(BaseCommand):
         for username in dict.fromkeys(("applicant", "enterprise", *(s[0] for s in STAFF), *users)):
             user = users[username]
             roles = ", ".join(user.groups.values_list("name", flat=True))
-            self.stdout.write(f"  {username:<11} {roles:<22} {user.display_name}")
+            self.stdout.write(f"  {username:<16} {roles:<22} {user.display_name}")
         self.stdout.write("Open http://127.0.0.1:8000 and sign in with one of them.")
 
     def _accounts(self, password: str) -> dict[str, User]:
