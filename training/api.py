@@ -29,6 +29,7 @@ from training.serializers import (
     TraineeSerializer,
 )
 from training.services import delivery, draws, packages
+from training.services.common import require_perm
 from training.verification import draw_record
 
 ERRORS = {
@@ -137,6 +138,7 @@ class SignUpCheckApi(APIView):
                    request=SignUpCheckSerializer, responses={200: SignUpSerializer, **ERRORS})
     def post(self, request, pk):
         signup = _found(selectors.signup_list_for(user=request.user).filter(pk=pk).first())
+        require_perm(request.user)  # a role that may not check hears so before anything about its input
         payload = SignUpCheckSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         signup = packages.signup_check(signup=signup, actor=request.user, **payload.validated_data)

@@ -29,7 +29,7 @@ class Access:
     get: Set[str] | None = None
     post: Set[str] | None = None
     scoped: bool = False
-    owners: tuple[str, ...] | None = None  # on scoped routes: who owns the object if not any applicant
+    owners: tuple[str, ...] | None = None  # scoped routes: which 利州 account owns its object (default: either)
 
     def allowed(self, method: str) -> Set[str] | None:
         return {"GET": self.get, "POST": self.post}[method]
@@ -201,10 +201,10 @@ MATRIX: dict[str, Access] = {
     "training:class_list": Access(
         get={"institution", "reviewer", "approver", "manager", "auditor", "training", "cangxi"}
     ),
-    "training:class_new": Access(get=NOBODY, post=NOBODY),
-    "training:class_detail": Access(get={"reviewer", "approver", "manager", "auditor", "training"}),
-    "training:trainee_result": Access(post={"reviewer", "approver", "manager", "auditor", "training"}),
-    "training:class_action": Access(post={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training:class_new": Access(get={"institution"}, post={"institution"}),
+    "training:class_detail": Access(get={"institution", "reviewer", "approver", "manager", "auditor", "training"}),
+    "training:trainee_result": Access(post={"institution", "reviewer", "approver", "manager", "auditor", "training"}),
+    "training:class_action": Access(post={"institution", "reviewer", "approver", "manager", "auditor", "training"}),
     "training:supervision_list": Access(get={"manager", "auditor", "training"}),
     "training:supervision_close": Access(post=NOBODY),
     "entrepreneurship:loan_list": Access(get=SIGNED_IN),
@@ -357,8 +357,8 @@ MATRIX: dict[str, Access] = {
     ),
     "training-signup-check": Access(post={"training"}),
     "training-class-list": Access(get=SIGNED_IN, post=SIGNED_IN),
-    "training-class-detail": Access(get={"reviewer", "approver", "manager", "auditor", "training"}),
-    "training-trainee-add": Access(post={"reviewer", "approver", "manager", "auditor", "training"}),
+    "training-class-detail": Access(get={"institution", "reviewer", "approver", "manager", "auditor", "training"}),
+    "training-trainee-add": Access(post={"institution", "reviewer", "approver", "manager", "auditor", "training"}),
     "training-draw-list": Access(get=EVERYONE),
     "training-draw-record": Access(get=EVERYONE),
     "training-draw-run": Access(post=SIGNED_IN),

@@ -25,7 +25,7 @@ ACTORS = ("anonymous", "applicant", "other", "enterprise", "institution", "intak
           "monitor", "verifier", "cangxi")
 APPLICANTS = frozenset({"applicant", "other", "enterprise", "institution"})
 # The business apps' own roles, as their demo data names them.
-APP_ACTORS = {"institution": "train_huaxia", "training": "training", "bank": "bank_rcb", "groups": "groups",
+APP_ACTORS = {"training": "training", "bank": "bank_rcb", "groups": "groups",
               "monitor": "monitor", "verifier": "verifier"}
 DISTRICT_STAFF = {"cangxi": "510824"}
 
@@ -71,6 +71,11 @@ def build_world(media_root: str) -> World:
     users["other"] = make_user("applicant_person", username="other", person=other_person)
     users["cangxi"] = make_user("reviewer", username="cangxi", region_code="510824")
     world = World(users={name: users.get(APP_ACTORS.get(name, name)) for name in ACTORS}, media_root=media_root)
+    # The demo's draw is random, so the institution actor is the one holding the first class, whatever won.
+    from training.models import TrainingClass
+
+    holder = _first(TrainingClass).institution.enterprise
+    world.users["institution"] = User.objects.filter(enterprise=holder).order_by("pk").first()
     applicant, other = users["applicant"], users["other"]
 
     # The other applicant's claim in 苍溪: filed through the same service as the demo's.
@@ -209,9 +214,10 @@ def _app_objects() -> dict[str, dict]:
     give("training:package_detail training-package-detail training-package-publish training-package-freeze "
          "training-signup-list", ref=package.ref)
     give("training:package_action", ref=package.ref, action="publish")
-    give("training:signup_check training:signup_evidence training-signup-check", pk=_first(SignUp).pk)
-    give("training:class_new", package_ref=drawn.ref)
     training_class = _first(TrainingClass)
+    give("training:signup_check training:signup_evidence training-signup-check",
+         pk=_first(SignUp, institution=training_class.institution).pk)
+    give("training:class_new", package_ref=training_class.package.ref)
     if training_class is not None:
         give("training:class_detail training-class-detail training-trainee-add", ref=training_class.ref)
         give("training:class_action", ref=training_class.ref, action="trainee")
