@@ -20,6 +20,16 @@ from django.db.models import Q
 from guangyuan_jobs.accounts.selectors import CITY_CODE
 
 
+def area_q(region: str | None, region_field: str = "region") -> Q:
+    """An area as a filter on a foreign key to registry.Region: None the whole city, "510800" the city level
+    (市本级) only, a district or county code that area and everything below it (codes share its prefix)."""
+    if region is None:
+        return Q()
+    if region == CITY_CODE:
+        return Q(**{f"{region_field}_id": CITY_CODE})
+    return Q(**{f"{region_field}__pk__startswith": region[:6]})
+
+
 @dataclass(frozen=True)
 class IndicatorQuery:
     start: datetime.date  # inclusive
@@ -30,11 +40,7 @@ class IndicatorQuery:
 
     def region_q(self, region_field: str = "region") -> Q:
         """The area as a filter on a foreign key to registry.Region (or its code column)."""
-        if self.region is None:
-            return Q()
-        if self.region == CITY_CODE:
-            return Q(**{f"{region_field}_id": CITY_CODE})
-        return Q(**{f"{region_field}__pk__startswith": self.region[:6]})
+        return area_q(self.region, region_field)
 
     def date_q(self, date_field: str) -> Q:
         """The date range as a filter on a date field (for a datetime field pass e.g. "paid_at__date")."""

@@ -8,10 +8,11 @@ from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from guangyuan_jobs.accounts.selectors import CITY_CODE, region_scope_q
+from guangyuan_jobs.accounts.selectors import region_scope_q
 from guangyuan_jobs.casework.kinds import all_kinds
 from guangyuan_jobs.casework.models import Payment
 from guangyuan_jobs.policy.selectors import policy_value
+from monitoring.indicators import area_q
 from stat_reports.definitions import FORMS, Row, StatForm, Values
 from stat_reports.rules import in_money_unit, statistical_month, statistical_year_start
 
@@ -59,17 +60,9 @@ def statistical_period(year: int, month: int) -> Period:
                   year_start=statistical_year_start(year, start_day=start_day))
 
 
-def _area_q(region: str | None, field: str) -> Q:
-    if region is None:
-        return Q()
-    if region == CITY_CODE:
-        return Q(**{f"{field}_id": CITY_CODE})
-    return Q(**{f"{field}__pk__startswith": region[:6]})
-
-
 def _scoped(queryset, *, user, region: str | None, field: str):
     area = region_scope_q(user, region_field=field)
-    queryset = queryset.filter(_area_q(region, field))
+    queryset = queryset.filter(area_q(region, field))
     return queryset if area is None else queryset.filter(area)
 
 
@@ -87,11 +80,11 @@ def _employment(period: Period, *, user, region: str | None) -> Values:
     platform_days = set(registrations.filter(form="platform", registered_on__range=(period.year_start, period.end))
                         .values_list("person", "registered_on"))
     platform = {person for person, day in first.items() if (person, day) in platform_days}
-    hard_to_employ = {
-        person for person, day in first.items()
-        if GroupMembership.objects.filter(person=person, group_id="hard_to_employ", valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).exists()
-    }
+    # Hard to employ on the day they found work: one query for the year's people, the dates compared here.
+    spells = GroupMembership.objects.filter(person__in=list(first), group_id="hard_to_employ",
+                                            valid_from__lte=period.end).values_list("person", "valid_from", "valid_to")
+    hard_to_employ = {person for person, start, end in spells
+                      if start <= first[person] and (end is None or end >= first[person])}
     found_work = {row["person"]: row["first"] for row in _scoped(
         EmploymentRegistration.objects.filter(kind="unemployment", end_reason="employed",
                                               ended_on__range=(period.year_start, period.end)),
