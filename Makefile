@@ -62,7 +62,7 @@ migrations-check: install ## Fail if models and migrations drift
 
 APPS_WITH_LOCALE := guangyuan_jobs/accounts guangyuan_jobs/audit guangyuan_jobs/casework guangyuan_jobs/policy \
 	guangyuan_jobs/registry guangyuan_jobs/reports guangyuan_jobs/notices subsidies training entrepreneurship \
-	priority_groups monitoring integrity stat_reports
+	priority_groups monitoring integrity stat_reports startup_parks startup_events
 
 messages: install-dev ## Re-extract each app's catalogue (then fill the new msgstr) and compile; .mo files are committed
 	for app in $(APPS_WITH_LOCALE); do (cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans -l en); done

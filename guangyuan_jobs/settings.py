@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "monitoring",
     "integrity",
     "stat_reports",
+    "startup_parks",
+    "startup_events",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ api_v1 = [
     path("integrity/", include("integrity.api_urls")),
     path("notices/", include("guangyuan_jobs.notices.api_urls")),
     path("stat-reports/", include("stat_reports.api_urls")),
+    path("parks/", include("startup_parks.api_urls")),
+    path("startup-events/", include("startup_events.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +38,8 @@ urlpatterns = [
     path("integrity/", include("integrity.urls")),
     path("notices/", include("guangyuan_jobs.notices.urls")),
     path("stat-reports/", include("stat_reports.urls")),
+    path("parks/", include("startup_parks.urls")),
+    path("startup-events/", include("startup_events.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,4 @@
+
+app_name = "startup_events"
+
+urlpatterns: list = []

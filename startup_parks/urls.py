@@ -1,0 +1,4 @@
+
+app_name = "startup_parks"
+
+urlpatterns: list = []
