@@ -300,6 +300,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
     "unacked_restore_throttle": 1,
 }
+# A job still waiting this long after it was recorded lost its task and is queued again (at most LIMIT a run).
+JOBS_STALLED_AFTER_SECONDS = env_int("JOBS_STALLED_AFTER_SECONDS", 600)
+JOBS_RESUME_LIMIT = 500
 # Cases per transaction in a batch job (casework): large enough that per-task overhead vanishes, small enough
 # that row locks are short.
 CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 5000)
@@ -312,6 +315,8 @@ CELERY_BEAT_SCHEDULE = {
     "payment-batches-settle": {"task": "subsidies.tasks.payment_batches_settle_pending", "schedule": 600},
     "lapse-missing-materials": {"task": "guangyuan_jobs.casework.tasks.lapse_overdue_materials", "schedule": 3600},
     "seal-audit-chain": {"task": "guangyuan_jobs.audit.tasks.seal_audit_chain", "schedule": 60},
+    # Jobs recorded but never queued (broker down at the time) are queued again; see core/resumable.py.
+    "resume-stalled-jobs": {"task": "guangyuan_jobs.core.tasks.stalled_jobs_resume", "schedule": 300},
     "purge-expired-exports": {"task": "guangyuan_jobs.reports.tasks.purge_expired_exports", "schedule": 3600},
     "lapse-unconfirmed-refunds": {"task": "subsidies.tasks.roster_refunds_lapse", "schedule": 3600},
     "purge-idempotency-keys": {"task": "subsidies.tasks.idempotency_keys_purge", "schedule": 3600},

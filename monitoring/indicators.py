@@ -8,16 +8,15 @@ result; so `compute` must depend on nothing but the query and the database.
 """
 
 import datetime
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
-from django.apps import apps
 from django.db.models import Q
 
 from guangyuan_jobs.accounts.selectors import CITY_CODE
+from guangyuan_jobs.core.discovery import app_modules
 
 
 def area_q(region: str | None, region_field: str = "region") -> Q:
@@ -72,17 +71,9 @@ class Indicator:
 
 @cache
 def all_indicators() -> tuple[Indicator, ...]:
-    found: list[Indicator] = []
-    for config in apps.get_app_configs():
-        # Monitoring's own figures live beside this registry, not in it.
-        module_name = "monitoring.figures" if config.name == "monitoring" else f"{config.name}.indicators"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        found.extend(module.INDICATORS)
+    # Monitoring's own figures live beside this registry, not in it.
+    found = [indicator for module in app_modules("indicators", overrides={"monitoring": "monitoring.figures"})
+             for indicator in module.INDICATORS]
     codes = [indicator.code for indicator in found]
     duplicates = {code for code in codes if codes.count(code) > 1}
     if duplicates:

@@ -2,14 +2,14 @@
 their pages in their own `navigation.py` (a `NAV_ITEMS` tuple), shown between the kernel's work pages and
 its administration pages."""
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from guangyuan_jobs.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,7 @@ KERNEL_NAV_TAIL = (
 
 @cache
 def all_nav_items() -> tuple[NavItem, ...]:
-    app_items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.navigation"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        app_items.extend(module.NAV_ITEMS)
+    app_items = [item for module in app_modules("navigation") for item in module.NAV_ITEMS]
     return (*KERNEL_NAV_HEAD, *app_items, *KERNEL_NAV_TAIL)
 
 

@@ -2,13 +2,13 @@
 `roles.py` (its own `ROLES`, and `GRANTS` adding its permissions to kernel roles) are the single source of
 truth, synchronised into the database after every migrate."""
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+
+from guangyuan_jobs.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -64,15 +64,7 @@ KERNEL_ROLES: tuple[Role, ...] = (
 
 
 def _app_role_modules():
-    for config in apps.get_app_configs():
-        if config.name == __name__.rsplit(".", 1)[0]:
-            continue
-        module_name = f"{config.name}.roles"
-        try:
-            yield importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+    return (module for module in app_modules("roles") if module.__name__ != __name__)
 
 
 @cache

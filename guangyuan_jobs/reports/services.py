@@ -86,7 +86,7 @@ def export_start(*, report: str, filters: dict, actor, full_values: bool = False
                   details={"report": definition.code, "filters": stored, "full_values": job.full_values,
                            "reason": job.reason})
         job_id = str(job.id)
-        transaction.on_commit(lambda: export_run_task.delay(job_id))
+        transaction.on_commit(lambda: export_run_task.delay(job_id), robust=True)
     return job
 
 

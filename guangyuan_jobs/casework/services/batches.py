@@ -110,7 +110,7 @@ def batch_start(*, action: str, actor, comment: str = "", case_refs=None, filter
     from guangyuan_jobs.casework.tasks import batch_run
 
     job_id = str(job.pk)
-    transaction.on_commit(lambda: batch_run.delay(job_id))
+    transaction.on_commit(lambda: batch_run.delay(job_id), robust=True)
     return job
 
 

@@ -2,13 +2,11 @@
 waiting for the demo approver. Idempotent; refuses to run outside demo mode unless forced."""
 
 import datetime
-import importlib
 import logging
 import os
 import random
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -19,6 +17,7 @@ from guangyuan_jobs.accounts.models import User
 from guangyuan_jobs.accounts.services import applicant_account_create, staff_create
 from guangyuan_jobs.casework.models import Case, CaseStatus
 from guangyuan_jobs.casework.services import case_submit, case_transition
+from guangyuan_jobs.core.discovery import app_modules
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, person_get_or_create
 from subsidies.services.claims import claim_amount_set, claim_file
@@ -85,13 +84,7 @@ def _credit_code(index: int) -> str:
 def _app_demo_modules():
     """Each business app may load its own demo data from `<app>/demo.py`: `seed_demo(users, password, stdout)`,
     idempotent, given the demo accounts by user name (it may add its own to the dict, which are then listed)."""
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.demo"
-        try:
-            yield importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+    return app_modules("demo")
 
 
 class Command(BaseCommand):
