@@ -154,7 +154,9 @@ def monthly_return_file(*, monitored: MonitoredEnterprise, period: datetime.date
     warnings_evaluate(monitored=monitored, period=period)
     from monitoring.tasks import indicator_summaries_refresh_for
 
-    transaction.on_commit(lambda: indicator_summaries_refresh_for.delay(period.isoformat(), monitored.region_id))
+    # robust: a lost refresh is caught up by the beat refresh of the current summaries.
+    transaction.on_commit(lambda: indicator_summaries_refresh_for.delay(period.isoformat(), monitored.region_id),
+                          robust=True)
     return filed
 
 
@@ -366,7 +368,7 @@ def warning_transition(*, warning: Warning, action: str, version: int, note: str
     audit_log(actor=actor, event_type=f"monitoring.warning.{action}", obj=warning,
               details={"from": warning.status, "to": to_status, "note": note})
     warning.refresh_from_db()
-    transaction.on_commit(lambda: _refresh_after_warning_move(warning))
+    transaction.on_commit(lambda: _refresh_after_warning_move(warning), robust=True)
     return warning
 
 

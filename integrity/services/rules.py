@@ -57,5 +57,6 @@ def risk_rule_update(*, rule: RiskRule, actor, version: int, **changes) -> RiskR
         from integrity.tasks import screen_open_cases
 
         rule_id = current.pk
-        transaction.on_commit(lambda: screen_open_cases.delay(Finding.Trigger.RULE_CHANGE, [rule_id]))
+        # robust: the nightly screening catches up if this one is lost.
+        transaction.on_commit(lambda: screen_open_cases.delay(Finding.Trigger.RULE_CHANGE, [rule_id]), robust=True)
     return current

@@ -137,7 +137,7 @@ def policy_push_start(*, kind: str, target: str, channel: str, message: str, reg
 
     from subsidies.tasks import policy_push_run
 
-    transaction.on_commit(lambda: policy_push_run.delay(push.pk))
+    transaction.on_commit(lambda: policy_push_run.delay(push.pk), robust=True)  # else resumed (jobs.py)
     return push
 
 

@@ -27,7 +27,7 @@ def later(minutes: int) -> datetime.datetime:
 
 
 def test_every_job_model_with_a_task_is_listed():
-    assert {job.model for job in resumable_jobs()} >= {"casework.BatchJob", "reports.ExportJob"}
+    assert {job.model for job in resumable_jobs()} >= {"casework.BatchJob", "reports.ExportJob", "subsidies.PolicyPush"}
 
 
 @pytest.mark.django_db
