@@ -61,7 +61,7 @@ migrations-check: install ## Fail if models and migrations drift
 	$(PY) manage.py makemigrations --check --dry-run
 
 APPS_WITH_LOCALE := guangyuan_jobs/accounts guangyuan_jobs/audit guangyuan_jobs/casework guangyuan_jobs/policy \
-	guangyuan_jobs/registry guangyuan_jobs/reports guangyuan_jobs/notices subsidies training entrepreneurship \
+	guangyuan_jobs/registry guangyuan_jobs/reports guangyuan_jobs/notices guangyuan_jobs/imports subsidies training entrepreneurship \
 	priority_groups monitoring integrity stat_reports startup_parks startup_events
 
 messages: install-dev ## Re-extract each app's catalogue (then fill the new msgstr) and compile; .mo files are committed

@@ -13,14 +13,18 @@ on PostgreSQL, starting from the same rows in the same state:
   single    the guarded single transition (case_transition) one case at a time on a sample (BENCH_SINGLE_SAMPLE,
             default 500): what a batch without set-based SQL would cost.
 It reports rows/s of each against the baseline (ratio ours/baseline, higher is better). Goal: ours >= 0.5.
+BENCH_APPROVAL_MODES (default "baseline,ours,save,single") measures only some of them, e.g. "baseline,ours" while
+working on the batch; BENCH_REPEAT (default 2) is how many times each is measured (the best run counts).
 
 The rows live in the bench database (BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:
 5432/guangyuan_bench) under a kind of their own (BENCH), made once by COPY and reset before every measurement;
 audit events written by earlier runs stay (the audit table refuses DELETE). BENCH_PROFILE=1 prints where the
-batch spends its time (cProfile, to stderr).
+batch spends its time, to stderr: the time of each kind of SQL statement (and of the commits) as the client sees
+it, then cProfile's view of the Python side.
 """
 
 import argparse
+import contextlib
 import cProfile
 import datetime
 import io
@@ -43,11 +47,21 @@ REF_PREFIX = "BAPP-"
 PEOPLE = 1000
 USERS = {"bench_intake": "intake", "bench_reviewer": "reviewer", "bench_approver": "approver"}
 GOAL_RATIO = 0.5
+MODES = ("baseline", "ours", "save", "single")
 
 
 def sizes() -> list[int]:
     raw = os.environ.get("BENCH_APPROVAL_SIZES", "100000")
     return sorted({int(s.replace("_", "")) for s in raw.split(",") if s.strip()})
+
+
+def modes() -> list[str]:
+    raw = os.environ.get("BENCH_APPROVAL_MODES", ",".join(MODES))
+    wanted = {m.strip() for m in raw.split(",") if m.strip()}
+    unknown = wanted - set(MODES)
+    if unknown or not {"baseline", "ours"} <= wanted:
+        raise SystemExit(f"BENCH_APPROVAL_MODES: baseline and ours, and any of {', '.join(MODES[2:])}")
+    return [m for m in MODES if m in wanted]
 
 
 def sample_size(mode: str) -> int:
@@ -74,9 +88,9 @@ def orchestrate(out: Path | None) -> list[dict]:
               f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
         repeat = int(os.environ.get("BENCH_REPEAT", "2"))
         for size in sizes():
-            runs: dict[str, list[dict]] = {"baseline": [], "ours": [], "save": [], "single": []}
+            runs: dict[str, list[dict]] = {mode: [] for mode in modes()}
             for _ in range(repeat):
-                for mode in ("baseline", "ours", "save", "single"):  # alternated: a busy moment hurts all alike
+                for mode in runs:  # alternated: a busy moment hurts all alike
                     run = _self_child(["measure", mode, str(size)], env)
                     runs[mode].append(run)
                     print(f"  {size:>9,} cases {mode:<8} {run['rows']:>7,} rows {run['rows'] / run['seconds']:>9,.0f} "
@@ -112,15 +126,13 @@ def summarise(size: int, runs: dict[str, list[dict]]) -> list[dict]:
 
     base = best("baseline")
     baseline = "bare set-based SQL UPDATE, same rows"
-    saved, single = runs["save"][0]["rows"], runs["single"][0]["rows"]
-    return [
-        {"name": f"batch approval, {size:,} cases", "value": round(best("ours")), "unit": "rows/s",
-         "baseline": baseline, "baseline_value": round(base), "ratio": round(best("ours") / base, 3)},
-        {"name": f"per-object save() loop ({saved:,} sample)", "value": round(best("save")), "unit": "rows/s",
-         "baseline": baseline, "baseline_value": round(base), "ratio": round(best("save") / base, 3)},
-        {"name": f"single transitions ({single:,} sample)", "value": round(best("single")), "unit": "rows/s",
-         "baseline": baseline, "baseline_value": round(base), "ratio": round(best("single") / base, 3)},
-    ]
+    names = {"ours": f"batch approval, {size:,} cases"}
+    if "save" in runs:
+        names["save"] = f"per-object save() loop ({runs['save'][0]['rows']:,} sample)"
+    if "single" in runs:
+        names["single"] = f"single transitions ({runs['single'][0]['rows']:,} sample)"
+    return [{"name": name, "value": round(best(mode)), "unit": "rows/s", "baseline": baseline,
+             "baseline_value": round(base), "ratio": round(best(mode) / base, 3)} for mode, name in names.items()]
 
 
 # ---------------------------------------------------------------- children: Django inside
@@ -295,13 +307,15 @@ def _ours(approver, size: int) -> tuple[int, float]:
     batch_run.delay = lambda job_id: None
     notify_applicants.delay = lambda ids, event, *moves: queued.append(len(ids))
     profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    statements = StatementTimes() if profile else None
     started = time.perf_counter()
-    if profile:
-        profile.enable()
-    job = services.batch_start(action="approve", actor=approver, filters={"kind": KIND, "status": "reviewed"})
-    services.batch_process(job_id=job.pk)
-    if profile:
-        profile.disable()
+    with statements or contextlib.nullcontext():
+        if profile:
+            profile.enable()
+        job = services.batch_start(action="approve", actor=approver, filters={"kind": KIND, "status": "reviewed"})
+        services.batch_process(job_id=job.pk)
+        if profile:
+            profile.disable()
     seconds = time.perf_counter() - started
     job.refresh_from_db()
     if job.status != BatchJob.Status.COMPLETED or job.applied != size:
@@ -309,6 +323,7 @@ def _ours(approver, size: int) -> tuple[int, float]:
     if Payment.objects.filter(case__kind=KIND).count() != size or sum(queued) != size:
         raise RuntimeError("the batch did not make one payment order and one SMS per case")
     if profile:
+        statements.report(seconds)
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(30)
         print(out.getvalue(), file=sys.stderr)
@@ -316,6 +331,54 @@ def _ours(approver, size: int) -> tuple[int, float]:
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
         print(out.getvalue(), file=sys.stderr)
     return job.applied, seconds
+
+
+class StatementTimes:
+    """The client-side time of each kind of SQL statement (its first words, literals and all) and of the
+    commits, while in use as a context manager: where the batch's time goes on the server's side."""
+
+    def __init__(self):
+        self.times: dict[str, list] = {}
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._connection = connection
+        self._wrapper = connection.execute_wrapper(self._statement)
+        self._wrapper.__enter__()
+        self._commit = connection._commit  # commits are not statements: the wrapper above does not see them
+        connection._commit = self._timed_commit
+        return self
+
+    def __exit__(self, *exc):
+        del self._connection._commit
+        self._wrapper.__exit__(*exc)
+
+    def _add(self, key: str, seconds: float) -> None:
+        entry = self.times.setdefault(key, [0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds
+
+    def _timed_commit(self):
+        started = time.perf_counter()
+        try:
+            return self._commit()
+        finally:
+            self._add("COMMIT", time.perf_counter() - started)
+
+    def _statement(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self._add(" ".join(sql.split())[:100], time.perf_counter() - started)
+
+    def report(self, seconds: float) -> None:
+        total = sum(t for _n, t in self.times.values())
+        print(f"SQL statements and commits: {total:.1f} s of {seconds:.1f} s ({total / seconds:.0%}); "
+              "the rest is Python", file=sys.stderr)
+        for key, (n, spent) in sorted(self.times.items(), key=lambda kv: -kv[1][1])[:15]:
+            print(f"  {spent:7.2f} s {n:5d}x  {key}", file=sys.stderr)
 
 
 def print_table(results: list[dict]) -> None:

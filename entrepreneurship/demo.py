@@ -1,6 +1,9 @@
 """Demo data of guaranteed loans for `make run` (idempotent): two cooperating banks with a loan officer each,
 a guarantee-fund officer, one loan of the demo applicant disbursed in May 2026 and repaying (so the bank can
-upload its 2026 Q3 interest file at once), and a second application waiting for the Center."""
+upload its 2026 Q3 interest file at once), and a second application waiting for the Center; a collective
+credit line of a credit village in 昭化 with a loan drawn on it, filed at the counter by the intake clerk for a
+walk-in borrower; and the province's cities' loans of 2020, so the report's headline shows (3,444 loans,
+439 million yuan, first in Sichuan)."""
 
 import datetime
 
@@ -62,7 +65,9 @@ def seed_demo(*, users, password, stdout):
             bank_staff_assign(user=officer, bank=bank, actor=None)
         banks.append(bank)
     guarantee = _staff(users, password, "guarantee", "担保中心 陈刚", ["guarantee"])
+    _seed_city_figures(users)
     if LoanApplication.objects.exists():
+        _seed_credit_line(users, banks, guarantee)
         return
     applicant = users["applicant"]
     case = loan_application_file(actor=applicant, loan_type="individual", submit=True, data={
@@ -92,4 +97,58 @@ def seed_demo(*, users, password, stdout):
         "group_code": "graduate", "amount": "200000", "term_months": "36", "bank": banks[1].code,
         "business_name": "旺苍米仓山茶叶网店", "business_started_on": "2025-03-01", "online_merchant": "true",
         "purpose": "收购春茶和包装"})
-    stdout.write("Entrepreneurship: 2 banks, 2 loan applications (one disbursed, repaying).")
+    _seed_credit_line(users, banks, guarantee)
+    stdout.write("Entrepreneurship: 2 banks, 3 loan applications (two disbursed, one on a credit line, one filed "
+                 "at the counter), the cities' 2020 figures.")
+
+
+# The report's own figure for Guangyuan (2020 work report, section 一(三)); the other cities' are illustrative
+# (no provincial bulletin was read): the demo shows how the rank is worked out, not the province's statistics.
+CITY_FIGURES_2020 = (
+    ("广元市", 3444, "439000000", "广元市就业服务中心 2020 年工作总结 一(三)：贷款 3444 笔 4.39 亿元，全省第一"),
+    ("南充市", 2986, "392000000", "演示数据（非官方统计）"),
+    ("绵阳市", 2710, "365500000", "演示数据（非官方统计）"),
+    ("达州市", 2450, "318000000", "演示数据（非官方统计）"),
+    ("巴中市", 2105, "276000000", "演示数据（非官方统计）"),
+)
+CREDIT_LINE = {"code": "zhaohua-xinlu", "name": "昭化区新路村信用村整村授信", "holder": "village", "region": "510811",
+               "amount": "500000", "valid_from": "2026-01-01", "valid_to": "2027-12-31"}
+
+
+def _seed_city_figures(users) -> None:
+    from entrepreneurship.models import CityLoanFigure
+    from entrepreneurship.services.figures import city_figure_record
+
+    if CityLoanFigure.objects.exists():
+        return
+    for city, loans, amount, source in CITY_FIGURES_2020:
+        city_figure_record(data={"year": "2020", "city": city, "loans": str(loans), "amount": amount,
+                                 "source": source}, actor=users["manager"])
+
+
+def _seed_credit_line(users, banks, guarantee) -> None:
+    """The intake clerk files, at the counter, the application of a villager of the credit village; the Center
+    approves it and the bank draws the loan on the village's line."""
+    from entrepreneurship.models import CreditLine
+    from entrepreneurship.services.applications import loan_applicant_find
+    from entrepreneurship.services.credit_lines import credit_line_create
+
+    if CreditLine.objects.filter(code=CREDIT_LINE["code"]).exists():
+        return
+    banker = users["bank_rcb"]
+    line = credit_line_create(data=CREDIT_LINE, actor=banker)
+    borrower = loan_applicant_find(loan_type="individual", actor=users["intake"], id_number="510811198506123315",
+                                   name="王建国", region=Region.objects.get(code="510811"))
+    case = loan_application_file(actor=users["intake"], loan_type="individual", submit=True, applicant=borrower,
+                                 data={"group_code": "rural_entrepreneur", "amount": "100000", "term_months": "24",
+                                       "bank": banks[0].code, "business_name": "新路村猕猴桃种植",
+                                       "business_started_on": "2025-09-01", "purpose": "购买猕猴桃苗木和滴灌设备",
+                                       "recommended_by_incubator": "true"})
+    _move(case, "accept", users["intake"])
+    _move(case, "review", users["reviewer"])
+    _move(case, "approve", users["approver"])
+    loan = Loan.objects.get(ref=case.ref)
+    _act(loan, "bank_approve", banker)
+    _act(loan, "guarantee_approve", guarantee)
+    _act(loan, "disburse", banker, contract_no="GYRCB-2026-0611", contract_date="2026-06-10",
+         disbursed_on="2026-06-10", principal="100000", annual_rate="3.45", term_months="24", credit_line=line.code)

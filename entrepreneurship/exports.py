@@ -3,7 +3,9 @@
 - the loan register: every loan the user may see, with its contract and rates;
 - loan statistics by bank, district, eligible group or contract month: loans, amount, outstanding principal,
   overdue loans (the overdue rate is overdue ÷ loans), guarantee payouts and recoveries;
-- the quarterly interest subsidy per loan, from the banks' confirmed files: the claim to finance in detail.
+- the quarterly interest subsidy per loan, from the banks' confirmed files: the claim to finance in detail;
+- the report's headline per year: Guangyuan's loans and amount and its rank among the province's cities
+  (services/figures.py), for every year with cities' figures entered.
 
 Every queryset starts from `loan_scope` (a bank's staff their bank's loans, others their area).
 """
@@ -12,11 +14,21 @@ from django import forms
 from django.db.models import CharField, Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from entrepreneurship import rules
-from entrepreneurship.models import CooperatingBank, Loan, LoanStatus, LoanType, SubsidyUpload, SubsidyUploadRow
+from entrepreneurship.models import (
+    CityLoanFigure,
+    CooperatingBank,
+    Loan,
+    LoanStatus,
+    LoanType,
+    SubsidyUpload,
+    SubsidyUploadRow,
+)
 from entrepreneurship.selectors import DEFAULT_STATUSES, loan_scope
+from entrepreneurship.services import figures
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.reports.registry import (
     DATE,
@@ -212,5 +224,41 @@ register_report(ReportDefinition(
         Column(_("Subsidy"), "computed_subsidy", kind=MONEY),
         Column(_("Bank's subsidy"), "bank_subsidy", kind=MONEY),
         Column(_("How"), "explanation", width=60),
+    ),
+))
+
+
+class HeadlineFilterForm(ReportFilterForm):
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=2009)
+
+
+def headline_queryset(user, filters: dict) -> QuerySet:
+    years = CityLoanFigure.objects.all()
+    if filters.get("year_from"):
+        years = years.filter(year__gte=filters["year_from"])
+    return years.values("year").distinct().order_by("year")
+
+
+def _headline_of(year):
+    return figures.headline(year)
+
+
+register_report(ReportDefinition(
+    code="entrepreneurship_headline",
+    label=_("Guaranteed loans: the year's headline and the rank in the province"),
+    description=_("Guangyuan's loans and amount of each year with the province's cities' figures entered, and its "
+                  "rank among them (by amount, then count)."),
+    permission="entrepreneurship.view_cityloanfigure",
+    filter_form=HeadlineFilterForm,
+    queryset=headline_queryset,
+    columns=(
+        Column(_("Year"), "year", kind=NUMBER, width=8),
+        Column(_("Loans"), lambda year: _headline_of(year).loans, kind=NUMBER, needs=("year",)),
+        Column(_("Amount"), lambda year: _headline_of(year).amount, kind=MONEY, needs=("year",)),
+        Column(_("Rank in the province"), lambda year: _headline_of(year).rank, kind=NUMBER, needs=("year",)),
+        Column(_("Cities compared"), lambda year: _headline_of(year).cities, kind=NUMBER, needs=("year",)),
+        Column(_("Source of Guangyuan's figure"),
+               lambda year: gettext("loan register") if _headline_of(year).from_register else _headline_of(year).source,
+               width=60, needs=("year",)),
     ),
 ))

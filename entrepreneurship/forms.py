@@ -121,7 +121,9 @@ ACTION_FIELDS = {
               ("bank_reference", _("Bank transaction number"), "text")),
     "mark_overdue": (("since", _("Overdue from"), "date"),),
     "cure": (("cured_on", _("Cured on"), "date"),),
-    "extend": (("extended_to", _("New maturity"), "date"),),
+    "extend": (("extended_to", _("New maturity"), "date"),
+               ("epidemic", _("Granted under the 2020 epidemic policy (the subsidy continues)"), "checkbox"),
+               ("granted_on", _("Granted on (empty: today)"), "date")),
     "payout": (("amount", _("Payout (yuan)"), "number"), ("paid_on", _("Paid out on"), "date")),
     "recover": (("amount", _("Recovered (yuan)"), "number"), ("recovered_on", _("Recovered on"), "date"),
                 ("note", _("Note"), "text")),
@@ -149,3 +151,39 @@ class CreditLineForm(forms.Form):
     def service_data(self) -> dict:
         return {name: value.isoformat() if isinstance(value, datetime.date) else str(value)
                 for name, value in self.cleaned_data.items()}
+
+
+class WalkInApplicantForm(forms.Form):
+    """The walk-in borrower a counter clerk files for: found in the registry by ID number or credit code."""
+
+    id_number = forms.CharField(label=_("Applicant's ID number"), required=False, max_length=18,
+                                widget=forms.TextInput(attrs={**TEXT_INPUT, "autocomplete": "off"}))
+    credit_code = forms.CharField(label=_("Enterprise's unified social credit code"), required=False, max_length=18,
+                                  widget=forms.TextInput(attrs={**TEXT_INPUT, "autocomplete": "off"}))
+    name = forms.CharField(label=_("Name as on the document"), required=False, max_length=128,
+                           widget=forms.TextInput(attrs=TEXT_INPUT))
+    region = forms.ChoiceField(label=_("District handling the application"), required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, loan_type: str, **kwargs):
+        super().__init__(*args, prefix="applicant", **kwargs)
+        if loan_type == rules.ENTERPRISE:
+            del self.fields["id_number"]
+            self.fields["credit_code"].required = True
+        else:
+            del self.fields["credit_code"]
+            self.fields["id_number"].required = True
+        self.fields["region"].choices = [("", _("The applicant's own"))] + list(
+            Region.objects.filter(parent_id="510800").order_by("code").values_list("code", "name"))
+
+
+class CityFigureForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2009, widget=forms.NumberInput(attrs=TEXT_INPUT))
+    city = forms.CharField(label=_("City"), max_length=32, widget=forms.TextInput(attrs=TEXT_INPUT))
+    loans = forms.IntegerField(label=_("Loans"), min_value=0, widget=forms.NumberInput(attrs=TEXT_INPUT))
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=14, decimal_places=2,
+                                widget=forms.NumberInput(attrs={**TEXT_INPUT, "step": "0.01"}))
+    source = forms.CharField(label=_("Source"), max_length=300, widget=forms.TextInput(attrs=TEXT_INPUT))
+
+    def service_data(self) -> dict:
+        return {name: str(value) for name, value in self.cleaned_data.items()}

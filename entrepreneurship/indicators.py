@@ -76,9 +76,9 @@ def _drilldown(query: IndicatorQuery) -> str:
 
 INDICATORS = (
     Indicator("entrepreneurship.loans_count", _("Guaranteed loans disbursed"), SECTION, "loans", loans_count,
-              _drilldown, order=10),
+              _drilldown, order=10, report_2020=3444),
     Indicator("entrepreneurship.loans_amount", _("Guaranteed loans, amount"), SECTION, "yuan", loans_amount,
-              _drilldown, order=20),
+              _drilldown, order=20, report_2020=Decimal("439000000")),
     Indicator("entrepreneurship.outstanding", _("Guaranteed loans outstanding"), SECTION, "yuan", outstanding,
               _drilldown, order=30),
     Indicator("entrepreneurship.overdue_rate", _("Guaranteed loans overdue rate"), SECTION, "percent", overdue_rate,

@@ -185,6 +185,10 @@ class Loan(models.Model):
     subsidy_end = models.DateField(_("subsidy ends"), null=True, blank=True,
                                    help_text=_("Exclusive: no subsidy from this day on."))
     extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    # An extension granted under the 2020 epidemic policy keeps the subsidy for the extended period
+    # (`cddk.covid.extension_subsidised` in force on the day it was granted); a normal one does not.
+    epidemic_extension = models.BooleanField(_("extended under the epidemic policy"), default=False)
+    extension_granted_on = models.DateField(_("extension granted on"), null=True, blank=True)
 
     outstanding = models.DecimalField(_("outstanding principal"), default=0, **MONEY)
     payout_amount = models.DecimalField(_("guarantee payout"), null=True, blank=True, **MONEY)
@@ -375,3 +379,29 @@ class SubsidyClaim(models.Model):
         ordering = ["-year", "-quarter"]
         verbose_name = _("quarterly interest-subsidy claim")
         verbose_name_plural = _("quarterly interest-subsidy claims")
+
+
+class CityLoanFigure(models.Model):
+    """Another city's guaranteed loans in a year, as the province published them (entered by the Center's
+    managers), to rank Guangyuan's own figures among the cities of Sichuan. A row for Guangyuan itself stands
+    for a year the portal's register does not hold completely (before it went live)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    city = models.CharField(_("city"), max_length=32)
+    loans = models.PositiveIntegerField(_("loans"))
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    source = models.CharField(_("source"), max_length=300)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-amount", "city"]
+        verbose_name = _("city loan figure")
+        verbose_name_plural = _("city loan figures")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "city"], name="city_loan_figure_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="city_loan_figure_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.city}"

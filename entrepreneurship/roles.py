@@ -23,6 +23,8 @@ GRANTS = {
     "reviewer": ("entrepreneurship.view_loan", "entrepreneurship.view_subsidyupload"),
     "approver": ("entrepreneurship.view_loan", "entrepreneurship.view_subsidyupload"),
     "finance": ("entrepreneurship.view_loan", "entrepreneurship.view_subsidyupload"),
-    "manager": ("entrepreneurship.view_loan", "entrepreneurship.view_creditline"),
+    "manager": ("entrepreneurship.view_loan", "entrepreneurship.view_creditline",
+                "entrepreneurship.view_cityloanfigure", "entrepreneurship.add_cityloanfigure"),
+    "policy": ("entrepreneurship.view_cityloanfigure", "entrepreneurship.add_cityloanfigure"),
     "auditor": ("entrepreneurship.view_loan", "entrepreneurship.view_subsidyupload"),
 }

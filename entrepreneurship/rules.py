@@ -6,7 +6,8 @@ Interest subsidy (贴息), 财金〔2020〕21号: the borrower pays interest up 
 the government the rest of the contract rate; both fixed on the contract date with the 1-year LPR published
 on or before it (`cddk.lpr_1y`), so a later LPR change does not move them. It runs from disbursement until the
 subsidy term ends (`cddk.subsidy.*.term_years` from the contract date) or the original maturity, whichever
-comes first; no subsidy for days the loan is overdue or beyond its original maturity when extended.
+comes first; no subsidy for days the loan is overdue or beyond its original maturity when extended, unless the
+extension was granted under the 2020 epidemic policy (`cddk.covid.extension_subsidised`, services/loans._extend).
 
 Day count, stated: ACT/360 on the daily outstanding principal (the People's Bank's 日利率 = 年利率 ÷ 360,
 `cddk.interest.day_count_basis`). Interest accrues from the disbursement day (counted) to the repayment or end
@@ -52,6 +53,9 @@ OFFSET_KEY = "cddk.interest.lpr_offset_bp"
 BASIS_KEY = "cddk.interest.day_count_basis"
 NO_SUBSIDY_EXTENDED_KEY = "cddk.interest.no_subsidy_if_extended"
 NO_SUBSIDY_OVERDUE_KEY = "cddk.interest.no_subsidy_if_overdue"
+# 2020: a borrower hit by the epidemic may extend by up to this many years, and the subsidy continues.
+COVID_EXTENSION_YEARS_KEY = "cddk.covid.extension_years_max"
+COVID_EXTENSION_SUBSIDY_KEY = "cddk.covid.extension_subsidised"
 SUBSIDY_TERM_KEYS = {INDIVIDUAL: "cddk.subsidy.individual.term_years",
                      PARTNERSHIP: "cddk.subsidy.individual.term_years",
                      ENTERPRISE: "cddk.subsidy.enterprise.term_years"}

@@ -148,20 +148,65 @@ def upload_get_for(*, user, pk) -> SubsidyUpload:
     return upload
 
 
-def credit_line_list_for(*, user) -> QuerySet:
-    """Credit lines with what was drawn: a bank's staff their bank's lines, the Center's and the fund's all."""
+def credit_line_list_for(*, user, filters: Mapping | None = None) -> QuerySet:
+    """Credit lines with what was drawn: a bank's staff their bank's lines, the Center's and the fund's all.
+    Filters: bank (code), region (district prefix), holder, in_force_on (a date), q (code or name)."""
     from django.db.models import DecimalField, Sum, Value
     from django.db.models.functions import Coalesce
 
     from entrepreneurship.models import CreditLine
 
+    filters = filters or {}
     qs = CreditLine.objects.select_related("bank", "region").annotate(
         drawn=Coalesce(Sum("loans__principal", filter=~Q(loans__status=LoanStatus.DECLINED)),
                        Value(0, output_field=DecimalField(max_digits=14, decimal_places=2)))
     ).annotate(remaining=F("amount") - F("drawn")).order_by("-valid_from", "name")
+    if user is None or not user.is_authenticated or not user.is_active or user.is_applicant:
+        return qs.none()
     bank = bank_of(user)
     if bank is not None:
-        return qs.filter(bank=bank)
-    if user.has_perm("entrepreneurship.view_creditline"):
-        return qs
-    return qs.none()
+        qs = qs.filter(bank=bank)
+    elif not user.has_perm("entrepreneurship.view_creditline"):
+        return qs.none()
+    if filters.get("bank"):
+        qs = qs.filter(bank__code=filters["bank"])
+    if filters.get("region"):
+        qs = qs.filter(region__pk__startswith=str(filters["region"])[:6])
+    if filters.get("holder"):
+        qs = qs.filter(holder=filters["holder"])
+    if filters.get("in_force_on"):
+        qs = qs.filter(valid_from__lte=filters["in_force_on"], valid_to__gte=filters["in_force_on"])
+    if filters.get("q"):
+        q = str(filters["q"]).strip()
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    return qs
+
+
+def credit_line_get_for(*, user, code: str):
+    line = credit_line_list_for(user=user).filter(code=code).first()
+    if line is None:
+        raise NotFoundError()
+    return line
+
+
+def credit_line_loans_for(*, user, line) -> QuerySet[Loan]:
+    """The loans drawn on a line that the user may see (the line's totals count them all)."""
+    return loan_scope(Loan.objects.filter(credit_line=line).select_related("bank", "region"), user=user).order_by(
+        "contract_date", "ref")
+
+
+def applications_of(*, user) -> QuerySet:
+    """An applicant's own loan applications (filed online or at the counter for them), newest first: shown
+    under My loans while the Center has not approved them yet."""
+    from entrepreneurship.kinds import LOAN_KIND_CODES
+    from guangyuan_jobs.casework.models import Case
+
+    if user is None or not user.is_authenticated or not user.is_applicant:
+        return Case.objects.none()
+    own = Q(pk__in=[])
+    if user.person_id:
+        own |= Q(applicant_person_id=user.person_id)
+    if user.enterprise_id:
+        own |= Q(applicant_enterprise_id=user.enterprise_id)
+    return (Case.objects.filter(own, kind__in=LOAN_KIND_CODES).select_related("loan_application__bank", "created_by")
+            .order_by("-created_at"))

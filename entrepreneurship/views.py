@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entrepreneurship import rules, selectors
-from entrepreneurship.forms import ACTION_FIELDS, LoanApplicationForm, LoanFilterForm, SubsidyUploadForm
+from entrepreneurship.forms import (
+    ACTION_FIELDS,
+    CityFigureForm,
+    LoanApplicationForm,
+    LoanFilterForm,
+    SubsidyUploadForm,
+    WalkInApplicantForm,
+)
+from entrepreneurship.kinds import KIND_BY_TYPE
 from entrepreneurship.models import LoanType, SubsidyUpload
-from entrepreneurship.services.applications import loan_application_file
+from entrepreneurship.services import figures
+from entrepreneurship.services.applications import loan_applicant_find, loan_application_file
 from entrepreneurship.services.loans import loan_act
 from entrepreneurship.services.subsidy import (
     loan_quarter_subsidy,
@@ -26,6 +35,7 @@ from entrepreneurship.services.subsidy import (
 )
 from guangyuan_jobs.core.errors import ApplicationError, NotFoundError
 from guangyuan_jobs.core.pagination import paginate
+from guangyuan_jobs.registry.models import Region
 
 QUARTERS_SHOWN = 12
 
@@ -33,14 +43,50 @@ QUARTERS_SHOWN = 12
 @login_required
 @require_GET
 def loan_list(request):
+    user = request.user
     filter_form = LoanFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    loans = selectors.loan_list_for(user=request.user, filters=filters)
+    loans = selectors.loan_list_for(user=user, filters=filters)
+    headline = None
+    if not user.is_applicant and user.has_perm("entrepreneurship.view_cityloanfigure"):
+        headline = figures.headline(figures.headline_year())
     return render(request, "entrepreneurship/loans/list.html", {
         "filter_form": filter_form, **paginate(request, loans),
-        "may_apply": request.user.is_applicant and request.user.has_perm("casework.file_case"),
-        "bank": selectors.bank_of(request.user),
+        "may_apply": user.is_applicant and user.has_perm("casework.file_case"),
+        "may_file_walk_in": _may_file_walk_in(user),
+        "applications": selectors.applications_of(user=user).filter(loan_application__loan__isnull=True)[:20],
+        "bank": selectors.bank_of(user), "headline": headline,
     })
+
+
+def _apply_form(request, *, loan_type, walk_in: bool):
+    """The application form (and, at the counter, the walk-in applicant's form); on a good POST the case."""
+    form = LoanApplicationForm(request.POST or None, loan_type=loan_type)
+    applicant_form = WalkInApplicantForm(request.POST or None, loan_type=loan_type) if walk_in else None
+    case = None
+    if request.method == "POST" and form.is_valid() and (applicant_form is None or applicant_form.is_valid()):
+        try:
+            extra = {}
+            if applicant_form is not None:
+                values = applicant_form.cleaned_data
+                region = Region.objects.filter(pk=values.get("region")).first() if values.get("region") else None
+                extra = {"applicant": loan_applicant_find(
+                    loan_type=loan_type, actor=request.user, id_number=values.get("id_number", ""),
+                    credit_code=values.get("credit_code", ""), name=values.get("name", ""), region=region),
+                    "region": region}
+            case = loan_application_file(actor=request.user, loan_type=loan_type, data=form.service_data(),
+                                         submit=True, **extra)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+                elif applicant_form is not None and field in applicant_form.fields:
+                    applicant_form.add_error(field, errors)
+                else:
+                    form.add_error(None, errors)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+    return form, applicant_form, case
 
 
 @login_required
@@ -53,21 +99,36 @@ def application_new(request):
     loan_type = request.GET.get("type") or request.POST.get("loan_type") or allowed[0]
     if loan_type not in allowed:
         loan_type = allowed[0]
-    form = LoanApplicationForm(request.POST or None, loan_type=loan_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = loan_application_file(actor=user, loan_type=loan_type, data=form.service_data(), submit=True)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("Your loan application %(ref)s is submitted.") % {"ref": case.ref})
-            return redirect("casework:case_detail", case.ref)
+    form, _applicant, case = _apply_form(request, loan_type=loan_type, walk_in=False)
+    if case is not None:
+        messages.success(request, _("Your loan application %(ref)s is submitted.") % {"ref": case.ref})
+        return redirect("casework:case_detail", case.ref)
     return render(request, "entrepreneurship/loans/apply.html", {
         "form": form, "loan_type": loan_type,
         "types": [(code, label) for code, label in LoanType.choices if code in allowed]})
+
+
+def _may_file_walk_in(user) -> bool:
+    return not user.is_applicant and user.has_perm("casework.file_case_for_other")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_walk_in(request):
+    """The counter: an intake clerk files a loan application for a borrower who came in person."""
+    if not _may_file_walk_in(request.user):
+        raise PermissionDenied
+    loan_type = request.GET.get("type") or request.POST.get("loan_type") or rules.INDIVIDUAL
+    if loan_type not in KIND_BY_TYPE:
+        loan_type = rules.INDIVIDUAL
+    form, applicant_form, case = _apply_form(request, loan_type=loan_type, walk_in=True)
+    if case is not None:
+        messages.success(request, _("The loan application %(ref)s is filed and submitted for %(name)s.")
+                         % {"ref": case.ref, "name": (case.applicant_person or case.applicant_enterprise).name})
+        return redirect("casework:case_detail", case.ref)
+    return render(request, "entrepreneurship/loans/apply.html", {
+        "form": form, "applicant_form": applicant_form, "loan_type": loan_type, "walk_in": True,
+        "types": list(LoanType.choices)})
 
 
 def _quarters(loan, today: datetime.date) -> list[dict]:
@@ -281,3 +342,48 @@ def credit_line_list(request):
                 return redirect("entrepreneurship:credit_line_list")
     lines = selectors.credit_line_list_for(user=user)
     return render(request, "entrepreneurship/credit_lines/list.html", {"form": form, **paginate(request, lines)})
+
+
+@login_required
+@require_GET
+def credit_line_detail(request, code):
+    try:
+        line = selectors.credit_line_get_for(user=request.user, code=code)
+    except NotFoundError:
+        raise Http404 from None
+    return render(request, "entrepreneurship/credit_lines/detail.html", {
+        "line": line, "loans": selectors.credit_line_loans_for(user=request.user, line=line)})
+
+
+# --- the report's headline: our loans of a year ranked among the province's cities ---------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_figures(request):
+    user = request.user
+    if user.is_applicant or not user.has_perm("entrepreneurship.view_cityloanfigure"):
+        raise PermissionDenied
+    may_enter = user.has_perm(figures.FIGURE_PERMISSION)
+    form = CityFigureForm(request.POST or None) if may_enter else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                figure = figures.city_figure_record(data=form.service_data(), actor=user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The figures of %(city)s for %(year)d are recorded.")
+                                 % {"city": figure.city, "year": figure.year})
+                return redirect(f"{reverse('entrepreneurship:city_figures')}?year={figure.year}")
+    try:
+        year = int(request.GET.get("year") or figures.headline_year())
+    except ValueError:
+        year = figures.headline_year()
+    year = min(max(year, figures.EARLIEST_YEAR), timezone.localdate().year)
+    return render(request, "entrepreneurship/figures/list.html", {
+        "form": form, "headline": figures.headline(year), "year": year,
+        "years": range(timezone.localdate().year, figures.EARLIEST_YEAR - 1, -1)})

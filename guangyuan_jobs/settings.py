@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "guangyuan_jobs.casework",
     "guangyuan_jobs.reports",
     "guangyuan_jobs.notices",
+    "guangyuan_jobs.imports",
     # business
     "subsidies",
     "training",
@@ -102,6 +103,9 @@ MIDDLEWARE = [
 LOAD_SHED_CONCURRENCY = env_int("LOAD_SHED_CONCURRENCY", 0)
 LOAD_SHED_WAIT_SECONDS = env_int("LOAD_SHED_WAIT_MS", 2000) / 1000
 LOAD_SHED_RETRY_AFTER = env_int("LOAD_SHED_RETRY_AFTER", 5)
+# The database out of reach (PostgreSQL restarting, a failover): 503 with this Retry-After, never a 500
+# (core/middleware.py); CONN_HEALTH_CHECKS below lets persistent connections recover once it is back.
+DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
 
 ROOT_URLCONF = "guangyuan_jobs.urls"
 WSGI_APPLICATION = "guangyuan_jobs.wsgi.application"
@@ -368,7 +372,14 @@ SPECTACULAR_SETTINGS = {
                             "RecoveryReceiptKindEnum": "integrity.models.RecoveryReceipt.Kind",
                             "ServiceChannelEnum": "priority_groups.models.ServiceChannel",
                             "LoanStatusEnum": "entrepreneurship.models.LoanStatus",
-                            "FormalNoticeKindEnum": "guangyuan_jobs.notices.models.NoticeKind"},
+                            "FormalNoticeKindEnum": "guangyuan_jobs.notices.models.NoticeKind",
+                            "EventStatusEnum": "startup_events.models.EventStatus",
+                            "AwardLevelEnum": "startup_events.models.AwardLevel",
+                            "ParkKindEnum": "startup_parks.models.ParkKind",
+                            "ParkLevelEnum": "startup_parks.models.ParkLevel",
+                            "ParkStatusEnum": "startup_parks.models.ParkStatus",
+                            "ParkApplicationStatusEnum": "startup_parks.models.ApplicationStatus",
+                            "ParkCertificateStatusEnum": "startup_parks.models.CertificateStatus"},
 }
 
 # Production hardening; `check --deploy --fail-level WARNING` passes with these.

@@ -128,12 +128,3 @@ def import_get_for(*, user, import_id) -> SourceImport:
     if job is None:
         raise NotFoundError()
     return job
-
-
-def import_progress(job: SourceImport) -> dict:
-    done = job.status in (SourceImport.Status.PREVIEWED, SourceImport.Status.COMPLETED, SourceImport.Status.FAILED)
-    if job.status in (SourceImport.Status.PREVIEWED, SourceImport.Status.COMPLETED):
-        percent = 100
-    else:
-        percent = int(job.rows_processed * 100 / job.rows_total) if job.rows_total else 0
-    return {"percent": min(percent, 100), "running": not done, "done": done}

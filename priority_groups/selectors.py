@@ -348,13 +348,6 @@ def group_choices() -> list[tuple[str, str]]:
 # --- roster imports ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImportProgress:
-    percent: int
-    running: bool
-    done: bool
-
-
 def roster_import_list_for(*, user) -> QuerySet[PersonRosterImport]:
     """Whole-city staff see every import; others their own (a preview lists the people of the file)."""
     imports = PersonRosterImport.objects.select_related("group", "created_by")
@@ -365,16 +358,6 @@ def roster_import_list_for(*, user) -> QuerySet[PersonRosterImport]:
 
 def roster_import_get_for(*, user, pk) -> PersonRosterImport | None:
     return roster_import_list_for(user=user).filter(pk=pk).first()
-
-
-def roster_import_progress(roster: PersonRosterImport) -> ImportProgress:
-    finished = (PersonRosterImport.Status.PREVIEWED, PersonRosterImport.Status.COMPLETED)
-    done = roster.status in (*finished, PersonRosterImport.Status.FAILED)
-    if roster.status in finished:
-        percent = 100
-    else:
-        percent = int(roster.rows_processed * 100 / roster.rows_total) if roster.rows_total else 0
-    return ImportProgress(percent=min(percent, 100), running=not done, done=done)
 
 
 # --- transfers, bases, villages ---------------------------------------------------------------------------------

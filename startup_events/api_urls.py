@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from startup_events.api import urlpatterns
+
+__all__ = ["urlpatterns"]

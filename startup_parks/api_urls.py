@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from startup_parks.api import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -13,3 +13,7 @@ class SubsidiesConfig(AppConfig):
             register_kind(kind)
         # Casework refuses "pay" while a public notice runs or an objection is open.
         register_payment_hold(payment_hold_reasons)
+        # A monthly subsidy is paid month by month in payment batches, never whole by casework's "pay".
+        from subsidies.services.payments import instalment_hold_reasons
+
+        register_payment_hold(instalment_hold_reasons)

@@ -39,6 +39,7 @@ BANK_CARD = Material("bank_card", gettext_lazy("Social security card or bank car
 PLEDGE = Material("pledge", gettext_lazy("Signed pledge (承诺书)"))
 
 CASE_PANEL_TEMPLATE = "subsidies/claims/_case_panel.html"
+APPROVED_STATUSES = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED, CaseStatus.PAID)
 
 
 def applied_on(case) -> datetime.date:
@@ -124,9 +125,12 @@ def _assess_jnts(case, detail: SkillUpgradeDetail) -> Assessment:
     others = (SkillUpgradeDetail.objects.filter(person_id=detail.person_id, voided=False)
               .exclude(case_id=case.pk).exclude(case__status=CaseStatus.DRAFT)
               .values_list("case__ref", "occupation_code", "level", "case__submitted_at").order_by("case_id"))
+    from training.selectors import certificate_paid_by_training
+
     facts = rules.SkillFacts(
         occupation_code=detail.occupation_code, level=detail.level, issued_on=detail.issued_on,
         ui_contribution_months=detail.ui_contribution_months, applied_on=applied_on(case),
+        certificate_no=detail.certificate_no, paid_by_training=certificate_paid_by_training(detail.certificate_no),
         others=tuple(rules.SkillClaim(ref=ref, occupation_code=code, level=level,
                                       year=timezone.localdate(submitted_at).year)
                      for ref, code, level, submitted_at in others if submitted_at is not None))
@@ -142,25 +146,44 @@ def _assess_xnjy(case, detail: HiringSubsidyDetail) -> Assessment:
     return Assessment(findings=tuple(rules.xnjy_eligibility(facts, params)), quote=rules.xnjy_amount(facts, params))
 
 
+def _sbbt_first_approved_on(case, detail: SocialInsuranceSubsidyDetail) -> datetime.date:
+    """The day of the person's first approved social-insurance subsidy (this claim's, or an earlier live one's);
+    this claim's date while none is approved yet."""
+    first = (SocialInsuranceSubsidyDetail.objects.filter(person_id=detail.person_id, voided=False,
+                                                         case__decided_at__isnull=False,
+                                                         case__status__in=APPROVED_STATUSES)
+             .order_by("case__decided_at").values_list("case__decided_at", flat=True).first())
+    return timezone.localdate(first) if first is not None else applied_on(case)
+
+
 def _assess_sbbt(case, detail: SocialInsuranceSubsidyDetail) -> Assessment:
+    person = detail.person
     params, missing = _read(rules.SBBT_KEYS, on=case.period_start or applied_on(case), region=case.region_id)
     if missing:
         return _missing(missing)
+    age_key = rules.SBBT_RETIREMENT_AGE_KEYS.get(person.sex)
+    if age_key is not None:
+        # The run to retirement is read only when its parameter is in force; without it, the normal cap holds.
+        ages, _absent = _read((age_key,), on=case.period_start or applied_on(case), region=case.region_id)
+        params.update(ages)
     # The person's earlier live claims, first come first served: each was granted what was left before it.
     earlier_claims = (SocialInsuranceSubsidyDetail.objects.filter(person_id=detail.person_id, voided=False)
                       .exclude(case_id=case.pk).exclude(case__status=CaseStatus.DRAFT)
                       .filter(case__submitted_at__isnull=False))
     if case.submitted_at is not None:
         earlier_claims = earlier_claims.filter(case__submitted_at__lt=case.submitted_at)
+    facts = rules.InsuranceFacts(category=detail.category, months=detail.months,
+                                 monthly_contribution=detail.monthly_contribution, birth_date=person.birth_date,
+                                 sex=person.sex, first_approved_on=_sbbt_first_approved_on(case, detail))
+    cap = rules.sbbt_cap(replace(facts, category=""), params).months  # the person's, whatever this claim's type
     earlier: list[tuple[str, int]] = []
     for category, months in earlier_claims.order_by("case__submitted_at", "case_id").values_list("category",
                                                                                                     "months"):
         granted = rules.sbbt_months_granted(category=category, requested=months, earlier=earlier,
-                                            max_months=params["sbbt.max_months"].value,
-                                            graduate_max_months=params["sbbt.graduate.max_months"].value)
+                                            max_months=cap, graduate_max_months=params["sbbt.graduate.max_months"]
+                                            .value)
         earlier.append((category, granted))
-    facts = rules.InsuranceFacts(category=detail.category, months=detail.months,
-                                 monthly_contribution=detail.monthly_contribution, earlier=tuple(earlier))
+    facts = replace(facts, earlier=tuple(earlier))
     findings = tuple(rules.sbbt_eligibility(facts, params))
     return Assessment(findings=findings, quote=rules.sbbt_amount(facts, params),
                       no_quote_reason=next((f for f in findings if f.blocking), None))

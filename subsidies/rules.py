@@ -272,6 +272,9 @@ class SkillFacts:
     ui_contribution_months: int
     applied_on: datetime.date
     others: tuple[SkillClaim, ...] = ()
+    certificate_no: str = ""
+    # A training-subsidy claim approved or paid already counted this certificate (职业培训补贴).
+    paid_by_training: bool = False
 
 
 def jnts_deadline(issued_on: datetime.date, window_months: int) -> datetime.date:
@@ -282,6 +285,12 @@ def jnts_deadline(issued_on: datetime.date, window_months: int) -> datetime.date
 
 def jnts_eligibility(facts: SkillFacts, params: Params) -> list[Finding]:
     findings = []
+    if facts.paid_by_training:
+        # Not with 职业培训补贴 for the same certificate (DOMAIN.md §4, §11).
+        findings.append(Finding("certificate_paid_by_training", _(
+            "Certificate %(number)s was already paid for by a vocational-training subsidy: one certificate is "
+            "subsidised once, so it cannot also earn a skill-upgrade subsidy.")
+            % {"number": facts.certificate_no}, blocking=True))
     earliest = params["jnts.certificate_issued_on_or_after"].value
     if facts.issued_on < earliest:
         findings.append(Finding("certificate_too_old", _("Only certificates issued on or after %(date)s qualify.")
@@ -367,7 +376,8 @@ def xnjy_amount(facts: HiringFacts, params: Params) -> AmountQuote:
 
 # --- 社会保险补贴 social-insurance subsidy (DOMAIN.md §6.1) ---------------------------------------------------
 
-SBBT_KEYS = ("sbbt.max_months", "sbbt.graduate.max_months")
+SBBT_KEYS = ("sbbt.max_months", "sbbt.graduate.max_months", "sbbt.near_retirement_years")
+SBBT_RETIREMENT_AGE_KEYS = {"M": "sbbt.retirement_age.male", "F": "sbbt.retirement_age.female"}
 GRADUATE_FLEXIBLE = "graduate_flexible"
 
 
@@ -378,6 +388,53 @@ class InsuranceFacts:
     monthly_contribution: Decimal  # the contribution subsidised each month, as verified
     # Months granted to the person's earlier live claims, in order, with their category.
     earlier: tuple[tuple[str, int], ...] = ()
+    # For the run to retirement (DOMAIN.md §6.1): the person's birth date and sex, and the day of the first
+    # approval of their social-insurance subsidy (this claim's date when none was approved yet).
+    birth_date: datetime.date | None = None
+    sex: str = ""
+    first_approved_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class InsuranceCap:
+    """The months of social-insurance subsidy the person may have over all types."""
+
+    months: int
+    to_retirement: bool = False  # runs to retirement instead of the normal cap
+    retires_on: datetime.date | None = None
+
+
+def full_months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from `start` up to `end` (0 when end is not later): the n with start + n months <= end."""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and months_add(start, months) > end:
+        months -= 1
+    return months
+
+
+def sbbt_retirement_date(birth_date: datetime.date, age_years: int) -> datetime.date:
+    """The day the person reaches the statutory retirement age (29 February: the 28th in a common year)."""
+    return months_add(birth_date, age_years * 12)
+
+
+def sbbt_cap(facts: InsuranceFacts, params: Params) -> InsuranceCap:
+    """At most `sbbt.max_months` over all types; a person fewer than `sbbt.near_retirement_years` years from
+    the statutory retirement age (by sex) on the day of the first approval has it to retirement instead: the
+    whole months from that day to the retirement date (DOMAIN.md §6.1). Exactly that many years before is not
+    "fewer". Graduates in flexible work keep their own cap."""
+    normal = InsuranceCap(months=params["sbbt.max_months"].value)
+    age_key = SBBT_RETIREMENT_AGE_KEYS.get(facts.sex)
+    if (facts.category == GRADUATE_FLEXIBLE or facts.birth_date is None or facts.first_approved_on is None
+            or age_key is None or age_key not in params):
+        return normal
+    retires_on = sbbt_retirement_date(facts.birth_date, params[age_key].value)
+    threshold_day = months_add(retires_on, -12 * params["sbbt.near_retirement_years"].value)
+    if facts.first_approved_on <= threshold_day:
+        return normal
+    return InsuranceCap(months=full_months_between(facts.first_approved_on, retires_on), to_retirement=True,
+                        retires_on=retires_on)
 
 
 def sbbt_months_granted(*, category: str, requested: int, earlier: Sequence[tuple[str, int]], max_months: int,
@@ -392,13 +449,18 @@ def sbbt_months_granted(*, category: str, requested: int, earlier: Sequence[tupl
 
 def _sbbt_granted(facts: InsuranceFacts, params: Params) -> int:
     return sbbt_months_granted(category=facts.category, requested=facts.months, earlier=facts.earlier,
-                               max_months=params["sbbt.max_months"].value,
+                               max_months=sbbt_cap(facts, params).months,
                                graduate_max_months=params["sbbt.graduate.max_months"].value)
 
 
 def sbbt_eligibility(facts: InsuranceFacts, params: Params) -> list[Finding]:
     granted = _sbbt_granted(facts, params)
     used = sum(months for _category, months in facts.earlier)
+    cap = sbbt_cap(facts, params)
+    if cap.to_retirement and cap.months == 0:
+        return [Finding("retired", _(
+            "The person reached the statutory retirement age on %(date)s: no month of social-insurance subsidy "
+            "is left.") % {"date": cap.retires_on}, blocking=True)]
     if granted == 0:
         return [Finding("months_used", _(
             "Every month of social-insurance subsidy this person may have is used (%(used)d months so far).")
@@ -415,13 +477,23 @@ def sbbt_amount(facts: InsuranceFacts, params: Params) -> AmountQuote | None:
     if granted == 0:
         return None
     amount = money(facts.monthly_contribution * granted)
+    cap = sbbt_cap(facts, params)
     explanation = _(
         "%(months)d months × %(monthly)s yuan of verified monthly contributions = %(amount)s yuan (no Sichuan "
         "rate is on record, so the contributions actually due are subsidised; at most %(max)d months over all "
         "types).") % {"months": granted, "monthly": facts.monthly_contribution, "amount": amount,
                       "max": params["sbbt.max_months"].value}
-    return AmountQuote(amount=amount, explanation=explanation,
-                       parameters=_snapshots(params["sbbt.max_months"], params["sbbt.graduate.max_months"]))
+    used = [params["sbbt.max_months"], params["sbbt.graduate.max_months"]]
+    if cap.to_retirement:
+        explanation += " " + _(
+            "At the first approval on %(approved)s the person was fewer than %(years)d years from the statutory "
+            "retirement age (%(age)d, reached on %(retires)s), so the subsidy runs to retirement: at most "
+            "%(cap)d months over all types instead of %(max)d.") % {
+            "approved": facts.first_approved_on, "years": params["sbbt.near_retirement_years"].value,
+            "age": params[SBBT_RETIREMENT_AGE_KEYS[facts.sex]].value, "retires": cap.retires_on,
+            "cap": cap.months, "max": params["sbbt.max_months"].value}
+        used += [params["sbbt.near_retirement_years"], params[SBBT_RETIREMENT_AGE_KEYS[facts.sex]]]
+    return AmountQuote(amount=amount, explanation=explanation, parameters=_snapshots(*used))
 
 
 # --- 一次性创业补贴 start-up subsidy (DOMAIN.md §6.3) ---------------------------------------------------------

@@ -15,8 +15,16 @@ from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.casework.models import Payment
 from guangyuan_jobs.casework.selectors import kind_label
 from guangyuan_jobs.core.errors import NotFoundError
-from subsidies.models import PaymentBatch, PaymentBatchItem
-from subsidies.services.payments import ITEM, batch_totals, kinds_of_fund, may_manage, payment_batch_scope
+from subsidies.models import PaymentBatch, PaymentBatchItem, SubsidyInstalment
+from subsidies.services import payments as payment_services
+from subsidies.services.payments import (
+    ITEM,
+    UNPAID_MONTHS,
+    batch_totals,
+    kinds_of_fund,
+    may_manage,
+    payment_batch_scope,
+)
 
 B = PaymentBatch.Status
 
@@ -52,7 +60,7 @@ def payment_batch_get_for(*, user, ref: str) -> PaymentBatch:
 
 
 def payment_batch_items_for(*, batch: PaymentBatch, status: str | None = None, q: str = "") -> QuerySet:
-    items = batch.items.select_related("payment__case").order_by("id")
+    items = batch.items.select_related("payment__case", "instalment").order_by("id")
     if status:
         items = items.filter(status=status)
     if q:
@@ -74,12 +82,25 @@ def payments_waiting_for(*, user, fund_source: str) -> list[WaitingKind]:
     if not may_manage(user):
         return []
     live = PaymentBatchItem.objects.filter(payment=OuterRef("pk")).exclude(status__in=(ITEM.FAILED, ITEM.REMOVED))
-    payments = scope_queryset(Payment.objects.filter(status=Payment.Status.PENDING,
-                                                     case__kind__in=kinds_of_fund(fund_source)),
-                              user=user, region_field="case__region").exclude(Exists(live))
-    rows = payments.values("case__kind").annotate(n=Count("id"), amount=Sum("amount")).order_by("case__kind")
-    return [WaitingKind(kind=row["case__kind"], label=kind_label(row["case__kind"]), count=row["n"],
-                        amount=row["amount"] or Decimal("0.00")) for row in rows]
+    kinds = kinds_of_fund(fund_source)
+    payments = (scope_queryset(Payment.objects.filter(status=Payment.Status.PENDING, case__kind__in=kinds),
+                               user=user, region_field="case__region").exclude(Exists(live))
+                .exclude(Exists(SubsidyInstalment.objects.filter(case=OuterRef("case")))))
+    waiting: dict[str, list] = {}
+    for row in payments.values("case__kind").annotate(n=Count("id"), amount=Sum("amount")):
+        waiting[row["case__kind"]] = [row["n"], row["amount"] or Decimal("0.00")]
+    # Monthly subsidies: the months due, not paid, stopped or in a live batch (one transfer each).
+    live_month = (PaymentBatchItem.objects.filter(instalment=OuterRef("pk"))
+                  .exclude(status__in=(ITEM.FAILED, ITEM.REMOVED)))
+    months = (scope_queryset(SubsidyInstalment.objects.filter(
+        case__kind__in=kinds, status__in=UNPAID_MONTHS, month__lte=payment_services.today().replace(day=1),
+        case__payment__status=Payment.Status.PENDING), user=user, region_field="case__region")
+        .exclude(Exists(live_month)))
+    for row in months.values("case__kind").annotate(n=Count("id"), amount=Sum("amount")):
+        count, amount = waiting.get(row["case__kind"], [0, Decimal("0.00")])
+        waiting[row["case__kind"]] = [count + row["n"], amount + (row["amount"] or Decimal("0.00"))]
+    return [WaitingKind(kind=kind, label=kind_label(kind), count=count, amount=amount)
+            for kind, (count, amount) in sorted(waiting.items())]
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """Reads of 免申即享 roster imports and of the refunds waiting for their firm's confirmation."""
 
-from dataclasses import dataclass
-
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.core.errors import NotFoundError
+from guangyuan_jobs.imports.selectors import ImportProgress, job_progress
 from subsidies.models import RosterImport, StablePostRefundDetail
 
 
@@ -35,20 +34,8 @@ def roster_import_get_for(*, user, import_id) -> RosterImport:
     return roster
 
 
-@dataclass(frozen=True)
-class ImportProgress:
-    percent: int
-    running: bool
-    done: bool
-
-
 def roster_import_progress(roster: RosterImport) -> ImportProgress:
-    done = roster.status in (RosterImport.Status.PREVIEWED, RosterImport.Status.COMPLETED, RosterImport.Status.FAILED)
-    if roster.status in (RosterImport.Status.PREVIEWED, RosterImport.Status.COMPLETED):
-        percent = 100
-    else:
-        percent = int(roster.rows_processed * 100 / roster.rows_total) if roster.rows_total else 0
-    return ImportProgress(percent=min(percent, 100), running=not done, done=done)
+    return job_progress(roster)
 
 
 def refunds_for(*, user) -> QuerySet[StablePostRefundDetail]:

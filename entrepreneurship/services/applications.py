@@ -1,4 +1,5 @@
-"""Filing a loan application (a casework case with its LoanApplication), and what the case's moves do to it:
+"""Filing a loan application (a casework case with its LoanApplication), online by the applicant or at the
+counter by an intake clerk for a walk-in borrower, and what the case's moves do to it:
 the counter-guarantee worked out on the application date at submission, the approval refused while the rules
 find the application ineligible, and the Loan opened when the Center approves."""
 
@@ -13,11 +14,14 @@ from django.utils.translation import gettext as _
 from entrepreneurship import rules
 from entrepreneurship.kinds import KIND_BY_TYPE, application_assess, application_of
 from entrepreneurship.models import CooperatingBank, Loan, LoanApplication, LoanEvent, LoanStatus
+from guangyuan_jobs.accounts.selectors import CITY_CODE
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.casework.services.cases import case_create_draft, case_submit
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
-from guangyuan_jobs.registry.services import person_get_or_create
+from guangyuan_jobs.core.identifiers import parse_credit_code
+from guangyuan_jobs.registry.models import Enterprise, Person, Region
+from guangyuan_jobs.registry.services import enterprise_get_or_create, person_find, person_get_or_create
 
 MONEY_MAX = Decimal("999999999999.99")
 TERM_MONTHS_MAX = 120
@@ -118,18 +122,89 @@ def _guarantor(data: dict, errors: dict, actor):
         return None
 
 
+def _in_scope(actor, region) -> bool:
+    if actor.scope == actor.Scope.WHOLE_CITY:
+        return True
+    if actor.scope == actor.Scope.CITY_LEVEL:
+        return region.pk == CITY_CODE
+    if actor.scope == actor.Scope.DISTRICT and actor.scope_region_id:
+        return region.pk.startswith(actor.scope_region_id[:6])
+    return False
+
+
+def loan_applicant_find(*, loan_type: str, actor, id_number: str = "", credit_code: str = "", name: str = "",
+                        region: Region | None = None):
+    """The person (by ID number) or enterprise (by credit code) a counter clerk files a loan application for,
+    registered now if new and the clerk may register them. A name that differs from the registered one is
+    refused, so a typo in the number does not file for somebody else."""
+    if loan_type not in KIND_BY_TYPE:
+        raise ApplicationError(_("Unknown loan type."), code="loan_type")
+    if actor is None or actor.is_applicant or not actor.has_perm("casework.file_case_for_other"):
+        raise ForbiddenError(_("You may not file loan applications for applicants."))
+    name = (name or "").strip()
+    try:
+        if loan_type != rules.ENTERPRISE:
+            if not str(id_number or "").strip():
+                raise ValidationError({"id_number": [_("Give the applicant's ID number.")]})
+            found = person_find(id_number=id_number)
+            if found is None:
+                if not actor.has_perm("registry.add_person"):
+                    raise ApplicationError(_("No one with this ID number is registered."), code="applicant_unknown")
+                if not name:
+                    raise ValidationError({"name": [_("Give the applicant's name to register them.")]})
+                return person_get_or_create(id_number=id_number, name=name, actor=actor, region=region)
+        else:
+            if not str(credit_code or "").strip():
+                raise ValidationError({"credit_code": [_("Give the enterprise's unified social credit code.")]})
+            found = Enterprise.objects.filter(credit_code=parse_credit_code(credit_code).code).first()
+            if found is None:
+                if not actor.has_perm("registry.add_enterprise"):
+                    raise ApplicationError(_("No enterprise with this credit code is registered."),
+                                           code="applicant_unknown")
+                return enterprise_get_or_create(credit_code=credit_code, name=name, actor=actor, region=region)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"credit_code" if loan_type == rules.ENTERPRISE else "id_number": exc.messages}) from exc
+    if name and found.name != name:
+        raise ApplicationError(_("The name given differs from the registered name: check the document."),
+                               code="applicant_name_mismatch")
+    return found
+
+
 @transaction.atomic
-def loan_application_file(*, actor, loan_type: str, data: dict, submit: bool = False) -> Case:
-    """A loan application by the signed-in applicant (their person, or their enterprise for a firm's loan).
+def loan_application_file(*, actor, loan_type: str, data: dict, submit: bool = False, applicant=None,
+                          region: Region | None = None) -> Case:
+    """A loan application by the signed-in applicant (their person, or their enterprise for a firm's loan), or
+    by a counter clerk for a walk-in `applicant` (a Person or Enterprise from `loan_applicant_find`): the case
+    is then the applicant's (they see it under My loans) and records the clerk as the one who filed it.
     Bad input raises ValidationError with every field's message and changes nothing."""
     if loan_type not in KIND_BY_TYPE:
         raise ApplicationError(_("Unknown loan type."), code="loan_type")
-    if actor is None or not actor.is_authenticated or not actor.is_applicant:
+    if actor is None or not actor.is_authenticated:
         raise ForbiddenError(_("Only an applicant signed in with their own account can apply for a loan here."))
-    person = actor.person if loan_type != rules.ENTERPRISE else None
-    enterprise = actor.enterprise if loan_type == rules.ENTERPRISE else None
-    if (person or enterprise) is None:
-        raise ForbiddenError(_("This loan is applied for by a different kind of applicant."))
+    walk_in = not actor.is_applicant
+    if walk_in:
+        if not actor.has_perm("casework.file_case_for_other"):
+            raise ForbiddenError(_("You may not file loan applications for applicants."))
+        if applicant is None:
+            raise ApplicationError(_("Name the applicant you file for."), code="applicant_required")
+        is_person = isinstance(applicant, Person)
+        if is_person == (loan_type == rules.ENTERPRISE):
+            raise ApplicationError(_("This loan is applied for by a different kind of applicant."),
+                                   code="applicant_type")
+        person, enterprise = (applicant, None) if is_person else (None, applicant)
+        region = region or applicant.region
+        if region is None:
+            raise ValidationError({"region": [_("Choose the district where the application is handled.")]})
+        if not _in_scope(actor, region):
+            raise ForbiddenError(_("The applicant's district is outside your area."))
+    else:
+        person = actor.person if loan_type != rules.ENTERPRISE else None
+        enterprise = actor.enterprise if loan_type == rules.ENTERPRISE else None
+        region = None
+        if (person or enterprise) is None:
+            raise ForbiddenError(_("This loan is applied for by a different kind of applicant."))
     errors: dict = {}
     cleaned = _clean(data, loan_type, errors)
     guarantor = _guarantor(data, errors, actor)
@@ -138,13 +213,19 @@ def loan_application_file(*, actor, loan_type: str, data: dict, submit: bool = F
     if errors:
         raise ValidationError(errors)
     # One open application per applicant and kind: period_start is the day filed.
+    details = {"loan_type": loan_type}
+    if walk_in:
+        details["filed_at_counter"] = True
     case = case_create_draft(kind=KIND_BY_TYPE[loan_type], actor=actor, applicant_person=person,
-                             applicant_enterprise=enterprise, period_start=timezone.localdate(),
-                             details={"loan_type": loan_type})
+                             applicant_enterprise=enterprise, region=region, period_start=timezone.localdate(),
+                             details=details)
     LoanApplication.objects.create(case=case, guarantor=guarantor, **cleaned)
     _counter_guarantee_update(case)
-    audit_log(actor=actor, event_type="entrepreneurship.application.file", obj=case,
-              details={"loan_type": loan_type, "amount": str(cleaned["amount"]), "bank": cleaned["bank"].code})
+    audit_details = {"loan_type": loan_type, "amount": str(cleaned["amount"]), "bank": cleaned["bank"].code}
+    if walk_in:
+        audit_details.update(walk_in=True, applicant=f"{'person' if person else 'enterprise'}:"
+                                                     f"{(person or enterprise).pk}", region=case.region_id)
+    audit_log(actor=actor, event_type="entrepreneurship.application.file", obj=case, details=audit_details)
     if submit:
         case = case_submit(case=case, actor=actor)
     return case

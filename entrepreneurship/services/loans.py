@@ -23,7 +23,7 @@ from entrepreneurship.selectors import loan_roles_for, loan_scope
 from entrepreneurship.services.credit_lines import credit_line_draw_check
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
-from guangyuan_jobs.policy.selectors import policy_value
+from guangyuan_jobs.policy.selectors import PolicyParameterMissing, policy_value
 
 MONEY_MAX = Decimal("999999999999.99")
 RATE_MAX = Decimal("36")
@@ -213,24 +213,61 @@ def _cure(loan: Loan, data: dict, actor):
     return {}, {"cured_on": cured_on.isoformat()}
 
 
+def _flag(data: dict, field: str) -> bool:
+    return str(data.get(field, "") or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _extend(loan: Loan, data: dict, actor):
+    """A new maturity. A normal extension carries no subsidy for the extended period (the subsidy end stays
+    where the contract put it, `cddk.interest.no_subsidy_if_extended`). One granted under the epidemic policy
+    (`epidemic` set) may run at most `cddk.covid.extension_years_max` years beyond the current maturity, must be
+    granted while that policy is in force, and, where `cddk.covid.extension_subsidised` is in force on the day
+    it is granted, keeps the subsidy to the new maturity, provided the subsidy still ran at the old one (an
+    extension does not revive a subsidy term that had already ended)."""
     errors: dict = {}
     raw = data.get("extended_to")
     try:
         extended_to = raw if isinstance(raw, datetime.date) else datetime.date.fromisoformat(str(raw or "").strip())
     except ValueError:
         extended_to = None
-    if extended_to is None or extended_to <= (loan.extended_to or loan.maturity_date):
-        errors["extended_to"] = [_("Enter a new maturity after %(date)s.") % {
-            "date": loan.extended_to or loan.maturity_date}]
+    current_maturity = loan.extended_to or loan.maturity_date
+    if extended_to is None or extended_to <= current_maturity:
+        errors["extended_to"] = [_("Enter a new maturity after %(date)s.") % {"date": current_maturity}]
+    epidemic = _flag(data, "epidemic")
+    granted_on = timezone.localdate()
+    if data.get("granted_on") not in (None, ""):
+        granted_on = _date(errors, data, "granted_on", not_before=loan.disbursed_on)
+    region = loan.region_id
+    subsidised = False
+    if epidemic and granted_on is not None:
+        try:
+            years = policy_value(rules.COVID_EXTENSION_YEARS_KEY, on=granted_on, region=region)
+        except PolicyParameterMissing:
+            errors["epidemic"] = [_("No epidemic-policy extension can be granted on %(date)s.") % {
+                "date": granted_on}]
+        else:
+            limit = rules.add_months(current_maturity, years * 12)
+            if extended_to is not None and extended_to > limit and "extended_to" not in errors:
+                errors["extended_to"] = [_("An epidemic-policy extension runs at most %(years)d year(s), to "
+                                           "%(date)s.") % {"years": years, "date": limit}]
+            try:
+                subsidised = bool(policy_value(rules.COVID_EXTENSION_SUBSIDY_KEY, on=granted_on, region=region))
+            except PolicyParameterMissing:
+                subsidised = False
     if errors:
         raise ValidationError(errors)
-    fields = {"extended_to": extended_to}
-    if not policy_value(rules.NO_SUBSIDY_EXTENDED_KEY, on=loan.contract_date, region=loan.region_id):
-        term_years = policy_value(rules.SUBSIDY_TERM_KEYS[loan.loan_type], on=loan.contract_date, region=loan.region_id)
+    fields = {"extended_to": extended_to, "epidemic_extension": epidemic or loan.epidemic_extension,
+              "extension_granted_on": granted_on}
+    if epidemic and subsidised:
+        if loan.subsidy_end >= current_maturity:
+            fields["subsidy_end"] = extended_to
+    elif not policy_value(rules.NO_SUBSIDY_EXTENDED_KEY, on=loan.contract_date, region=region):
+        term_years = policy_value(rules.SUBSIDY_TERM_KEYS[loan.loan_type], on=loan.contract_date, region=region)
         fields["subsidy_end"] = rules.subsidy_end_date(contract_date=loan.contract_date, maturity=extended_to,
                                                        term_years=term_years)
-    return fields, {"extended_to": extended_to.isoformat()}
+    return fields, {"extended_to": extended_to.isoformat(), "epidemic": epidemic,
+                    "granted_on": granted_on.isoformat(), "subsidy_end": str(fields.get("subsidy_end",
+                                                                                        loan.subsidy_end))}
 
 
 def _payout(loan: Loan, data: dict, actor):

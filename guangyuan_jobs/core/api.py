@@ -9,6 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from guangyuan_jobs.core.errors import ApplicationError
+from guangyuan_jobs.core.middleware import (
+    database_unavailable_error,
+    database_unavailable_message,
+    database_unavailable_retry_after,
+    log_database_unavailable,
+)
 
 
 def _error_response(code: str, message: str, http_status: int, fields=None, extra=None, headers=None):
@@ -23,6 +29,12 @@ def _error_response(code: str, message: str, http_status: int, fields=None, extr
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return _error_response(exc.code, exc.message, exc.http_status, extra=exc.extra)
+    if (db_error := database_unavailable_error(exc)) is not None:
+        # The database was lost or refused the connection: wait and retry, not a 500 (core/middleware.py).
+        log_database_unavailable(context["request"], db_error)
+        return _error_response("database_unavailable", database_unavailable_message(),
+                               status.HTTP_503_SERVICE_UNAVAILABLE,
+                               headers={"Retry-After": database_unavailable_retry_after(), "Cache-Control": "no-store"})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from guangyuan_jobs.core.middleware import database_unavailable_error, database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,9 @@ def bad_request(request, exception):
 
 
 def server_error(request):
+    # Django calls this while handling the exception: a database out of reach is a 503 to retry, not a 500.
+    if (db_error := database_unavailable_error(sys.exc_info()[1])) is not None:
+        return database_unavailable_response(request, db_error)
     if _is_api(request):
         return JsonResponse({"error": {"code": "server_error",
                                        "message": _("Something went wrong on our side. Please try again later.")}},

@@ -61,6 +61,8 @@ Keys (seeded by migrations/0003_seed_documents_and_parameters.py):
 社保补贴, 吸纳就业补贴, 扩岗补助 (§6)
     sbbt.max_months                         social-insurance subsidy, months at most, cumulative over types
     sbbt.near_retirement_years              at first approval this close to retirement: paid to retirement
+    sbbt.retirement_age.male / sbbt.retirement_age.female   statutory retirement ages for that run
+                                            (subsidies/migrations/0008_instalment_payments.py; 60 / 50, pre-2025)
     sbbt.graduate.max_months / sbbt.graduate.years_since_leaving_max
     xnjy.amount_per_hire / xnjy.contract_months_min        Sichuan 2024 hiring subsidy (2000)
     kgbz.amount_per_hire / kgbz.insured_months_min          job-expansion subsidy (1500)
@@ -82,6 +84,8 @@ Keys seeded by the business apps' own migrations (each documented in that migrat
     cddk.counter_guarantee.exempt_groups    groups needing no counter-guarantee (Sichuan: graduates, poverty)
     cddk.subsidy.individual.term_years / cddk.subsidy.enterprise.term_years   years the interest is subsidised
     cddk.interest.day_count_basis           days in the interest year (360)
+创业担保贷款 (entrepreneurship/migrations/0003_epidemic_extension_city_figures.py)
+    cddk.covid.extension_subsidised         2020: an epidemic-policy extension keeps the interest subsidy
 重点群体 (priority_groups/migrations/0002_seed_groups_parameters_no_overlap.py)
     pg.contact_cadence_days.default / pg.contact_cadence_days.graduate /
     pg.contact_cadence_days.zero_employment_household / pg.contact_cadence_days.relapse_monitored
@@ -103,6 +107,13 @@ Keys seeded by the business apps' own migrations (each documented in that migrat
     training.lottery.min_public_numbers     public numbers announced at a draw
     training.attendance.min_share           attendance a trainee needs to count as qualified
     training.acceptance.score_maxima / training.acceptance.tranche_bands   acceptance scoring and payment shares
+创业园区认定 (startup_parks/migrations/0001_park_tables.py)
+    parks.criteria                          certification standard: scored criteria per park kind (❓ draft)
+    parks.pass_mark                         total points needed to be certified (❓)
+    parks.certificate.validity_years        years a certificate runs before re-evaluation (❓)
+    parks.reevaluation.due_within_days      listed as due when the certificate ends within these days (❓)
+    parks.evaluation.min_evaluators         evaluators who score an application before the decision (❓)
+    parks.reward.demonstration_amount       以奖代补 for a certified 返乡创业示范园区 (10万 南充, ❓ for 广元)
 统计报表 (stat_reports/migrations/0002_seed_statistics_parameters.py)
     stats.month_start_day                   a statistical month runs from this day of the month before (21)
     stats.money_unit / stats.money_decimals money in the forms: 万元 with 2 decimals
@@ -172,6 +183,8 @@ KEYS = {
     "sbbt.max_months": _("Social-insurance subsidy: months at most, all types together"),
     "sbbt.near_retirement_years": _("Social-insurance subsidy: years before retirement from which it runs to "
                                     "retirement"),
+    "sbbt.retirement_age.male": _("Social-insurance subsidy: statutory retirement age, men"),
+    "sbbt.retirement_age.female": _("Social-insurance subsidy: statutory retirement age, women"),
     "sbbt.graduate.max_months": _("Social-insurance subsidy for graduates in flexible work: months at most"),
     "sbbt.graduate.years_since_leaving_max": _("Social-insurance subsidy: years since leaving school at most"),
     "xnjy.amount_per_hire": _("One-off hiring subsidy per person hired"),
@@ -197,6 +210,7 @@ KEYS = {
     "cddk.subsidy.individual.term_years": _("Interest subsidy term, individual loans, years"),
     "cddk.subsidy.enterprise.term_years": _("Interest subsidy term, enterprise loans, years"),
     "cddk.interest.day_count_basis": _("Days in an interest year"),
+    "cddk.covid.extension_subsidised": _("2020: interest subsidy continues over an epidemic-policy extension"),
     "pg.contact_cadence_days.default": _("Days between contacts, one-person-one-plan"),
     "pg.contact_cadence_days.graduate": _("Days between contacts, unemployed graduates"),
     "pg.contact_cadence_days.relapse_monitored": _("Days between contacts, people monitored for relapse"),
@@ -218,6 +232,12 @@ KEYS = {
     "training.attendance.min_share": _("Least attendance share to qualify"),
     "training.lottery.max_wins_per_institution": _("Packages one institution may win in a draw"),
     "training.lottery.min_public_numbers": _("Public numbers needed at a draw"),
+    "parks.criteria": _("Park certification standard: scored criteria"),
+    "parks.pass_mark": _("Park certification: pass mark, points"),
+    "parks.certificate.validity_years": _("Park certificate validity, years"),
+    "parks.reevaluation.due_within_days": _("Park re-evaluation due when the certificate ends within, days"),
+    "parks.evaluation.min_evaluators": _("Park certification: evaluators needed"),
+    "parks.reward.demonstration_amount": _("Reward for a certified demonstration park (以奖代补)"),
     "stats.month_start_day": _("Day a statistical month starts (in the month before)"),
     "stats.money_unit": _("Money unit of the statistical forms, yuan"),
     "stats.money_decimals": _("Decimals of money in the statistical forms"),

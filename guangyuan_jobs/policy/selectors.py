@@ -1,7 +1,10 @@
 """Reading policy: the parameter in force on a date for a region, the parameter register, and working days."""
 
+import contextvars
+import copy
 import datetime
 import logging
+from contextlib import ContextDecorator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,14 +62,58 @@ def _structural_ancestors(code: str) -> list[str]:
     return list(dict.fromkeys(candidates))
 
 
+# The reads of one unit of work (a request, a claim filed and submitted): each (key, day, region) is read from
+# the database once and each region's chain once. Only inside `policy_reads_cached()`; elsewhere every call
+# reads afresh. Effective dating stays exact because the day is part of the key; a write to policy in the same
+# unit of work empties it (policy_reads_forget).
+_reads: contextvars.ContextVar[dict | None] = contextvars.ContextVar("policy_reads", default=None)
+
+
+class policy_reads_cached(ContextDecorator):  # noqa: N801 - used like transaction.atomic
+    """`with policy_reads_cached():` (or as a decorator): within the block, policy parameters and region
+    chains are read once per (key, day, region). Nested blocks share the outermost one's reads."""
+
+    def _recreate_cm(self):
+        return type(self)()  # a fresh one per decorated call: threads and recursion never share a token
+
+    def __enter__(self):
+        self._token = _reads.set({}) if _reads.get() is None else None
+        return self
+
+    def __exit__(self, *exc):
+        if self._token is not None:
+            _reads.reset(self._token)
+        return False
+
+
+def policy_reads_forget() -> None:
+    """Drop what the current block read (called after a write to policy or regions)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.clear()
+
+
+def _region_code(region: Region | str | None) -> str | None:
+    return (region.code if isinstance(region, Region) else region) or None
+
+
 def _region_chain(region: Region | str | None) -> list[str]:
     """The region and its ancestors, nearest first: a county value overrides the city's, then Sichuan's.
 
     The parent links are the truth; the codes' structure only lets one query fetch them all at once.
     """
-    code = region.code if isinstance(region, Region) else region
+    code = _region_code(region)
     if not code:
         return []
+    reads = _reads.get()
+    if reads is None:
+        return _region_chain_read(code)
+    if ("chain", code) not in reads:
+        reads["chain", code] = _region_chain_read(code)
+    return list(reads["chain", code])
+
+
+def _region_chain_read(code: str) -> list[str]:
     known = dict(Region.objects.filter(code__in=_structural_ancestors(code)).values_list("code", "parent_id"))
     chain: list[str] = []
     while code and code not in chain:
@@ -90,15 +137,43 @@ def _region_label(region: Region | str | None) -> str:
 
 def policy_parameter(key: str, *, on: datetime.date, region: Region | str | None = None) -> ParameterValue:
     """The value of `key` in force on `on` for `region`: the nearest region's row wins (county, city,
-    Sichuan, then the national row). Raises PolicyParameterMissing when nothing is in force."""
+    Sichuan, then the national row). Raises PolicyParameterMissing when nothing is in force.
+
+    Inside `policy_reads_cached()` the rows in force on one day for one region are read once, by one query,
+    and each key's value is worked out from them once."""
+    reads = _reads.get()
     chain = _region_chain(region)
-    candidates = list(
-        PolicyParameter.objects.filter(key=key, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .filter(Q(region__isnull=True) | Q(region_id__in=chain))
-        .select_related("document")
-    )
-    if not candidates:
+    if reads is None:
+        return _parameter_choose(key, list(_rows_in_force(on, chain).filter(key=key)), on=on, region=region,
+                                 chain=chain)
+    slot = ("value", key, on, tuple(chain))
+    if slot not in reads:
+        day = ("day", on, tuple(chain))
+        if day not in reads:
+            by_key: dict[str, list[tuple]] = {}
+            for row in _rows_in_force(on, chain):
+                by_key.setdefault(row[0], []).append(row)
+            reads[day] = by_key
+        reads[slot] = _parameter_choose(key, reads[day].get(key, []), on=on, region=region, chain=chain)
+    found = reads[slot]
+    # A JSON value is a fresh copy each time, so one caller's change cannot leak into another's decision.
+    return copy.deepcopy(found) if isinstance(found.value, dict | list) else found
+
+
+_ROW_FIELDS = ("key", "value", "value_type", "unit", "region_id", "valid_from", "valid_to", "confidence",
+               "document__doc_no", "document__title")
+
+
+def _rows_in_force(on: datetime.date, chain: list[str]) -> QuerySet:
+    """Rows (as tuples of _ROW_FIELDS) in force on `on`, national or for a region of `chain`."""
+    return (PolicyParameter.objects.filter(valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            .filter(Q(region__isnull=True) | Q(region_id__in=chain))
+            .order_by().values_list(*_ROW_FIELDS))
+
+
+def _parameter_choose(key: str, rows: list[tuple], *, on: datetime.date, region, chain: list[str]) -> ParameterValue:
+    if not rows:
         raise PolicyParameterMissing(
             _("No policy parameter “%(key)s” is in force on %(date)s for %(region)s. "
               "An administrator must enter it before this can be decided.")
@@ -106,11 +181,12 @@ def policy_parameter(key: str, *, on: datetime.date, region: Region | str | None
             extra={"key": key, "on": on.isoformat(), "region": chain[0] if chain else None},
         )
     rank = {code: i for i, code in enumerate(chain)}
-    best = min(candidates, key=lambda p: (rank.get(p.region_id, len(chain)), -p.valid_from.toordinal()))
+    _key, value, value_type, unit, region_code, valid_from, valid_to, confidence, doc_no, title = min(
+        rows, key=lambda r: (rank.get(r[4], len(chain)), -r[5].toordinal()))
     return ParameterValue(
-        key=key, value=parameter_value_typed(best.value_type, best.value), unit=best.unit,
-        valid_from=best.valid_from, valid_to=best.valid_to, region_code=best.region_id,
-        document=str(best.document) if best.document else "", confidence=best.confidence,
+        key=key, value=parameter_value_typed(value_type, value), unit=unit, valid_from=valid_from,
+        valid_to=valid_to, region_code=region_code, document=f"{doc_no or ''} {title or ''}".strip(),
+        confidence=confidence,
     )
 
 

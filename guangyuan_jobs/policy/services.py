@@ -16,6 +16,7 @@ from guangyuan_jobs.policy.rules import (
     parameter_value_clean,
     period_to_close,
 )
+from guangyuan_jobs.policy.selectors import policy_reads_forget
 from guangyuan_jobs.registry.models import Region
 
 
@@ -74,6 +75,7 @@ def parameter_supersede(*, key: str, region: Region | str | None, value, valid_f
         "confidence": confidence, "document": str(document) if document else "",
         "closed": {"id": closed.pk, "value": closed.value, "valid_to": closed.valid_to.isoformat()} if closed else None,
     })
+    policy_reads_forget()  # a read cached earlier in this unit of work may no longer be the value in force
     return parameter
 
 

@@ -6,13 +6,12 @@ the number itself, and its firm by the public credit code: records match registr
 those who register after the import, without the portal keeping ID numbers of people who never applied.
 """
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from guangyuan_jobs.imports.models import ImportJob
 
 
 class RecordKind(models.TextChoices):
@@ -32,43 +31,18 @@ def import_path(instance, filename):
     return f"integrity/imports/{timezone.localdate():%Y/%m}/{instance.id.hex}.xlsx"
 
 
-class SourceImport(models.Model):
+class SourceImport(ImportJob):
     """One department file (or, later, one batch from a live exchange), previewed first, then imported."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        PREVIEWED = "previewed", _("Preview ready")
-        COMPLETED = "completed", _("Imported")
-        FAILED = "failed", _("Failed")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.CharField(_("source"), max_length=32)  # a code of integrity.sources.SOURCES
     department = models.CharField(_("department"), max_length=64)
     file_date = models.DateField(_("date of the file"))
     file = models.FileField(upload_to=import_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    dry_run = models.BooleanField(_("preview only"), default=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_processed = models.PositiveIntegerField(default=0)
+    rejected_file = models.FileField(upload_to="integrity/rejected/", max_length=200, blank=True)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
-    rows_unchanged = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
-    # The first accepted rows and every rejected row with its reasons (masked), for the result page.
-    preview = models.JSONField(default=list, blank=True)
-    rejected_file = models.FileField(upload_to="integrity/rejected/", max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    preview_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="imports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)  # a run started later (redelivered task) wins
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ImportJob.Meta):
         verbose_name = _("data import")
         verbose_name_plural = _("data imports")
         constraints = [

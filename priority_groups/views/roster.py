@@ -1,33 +1,28 @@
 """Roster imports: upload (always previewed first), progress, preview, import for real, rejected rows."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
+from django.views.decorators.http import require_GET, require_http_methods
 
-from guangyuan_jobs.core.errors import ApplicationError, NotFoundError
+from guangyuan_jobs.core.errors import ApplicationError
 from guangyuan_jobs.core.pagination import paginate
+from guangyuan_jobs.imports.views import ImportPages, template_download, upload_error
 from priority_groups import forms, selectors
-from priority_groups.models import PersonRosterImport
 from priority_groups.services import roster as services
 from priority_groups.services.common import IMPORT
-from priority_groups.views.common import add_service_error, require_view
+from priority_groups.views.common import require_view
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _import_or_404(user, pk) -> PersonRosterImport:
-    roster = selectors.roster_import_get_for(user=user, pk=pk)
-    if roster is None:
-        raise Http404
-    return roster
+pages = ImportPages(
+    services.SPEC, namespace="priority_groups", prefix="roster", require_view=require_view,
+    get=lambda user, pk: selectors.roster_import_get_for(user=user, pk=pk),
+    may_import=lambda user: user.has_perm(IMPORT),
+    routes={"detail": "roster_detail", "progress": "roster_progress", "commit": "roster_commit",
+            "rejected": "roster_rejected_download"},
+    rejected_name=lambda job: f"rejected-rows-{job.created_at:%Y%m%d%H%M}.xlsx")
 
 
 @login_required
@@ -35,7 +30,7 @@ def _import_or_404(user, pk) -> PersonRosterImport:
 def roster_list(request):
     require_view(request.user)
     context = paginate(request, selectors.roster_import_list_for(user=request.user))
-    context["rows"] = [{"roster": r, "progress": selectors.roster_import_progress(r)} for r in context["page_obj"]]
+    context["rows"] = pages.list_rows(context["page_obj"], "roster")
     context["may_import"] = request.user.has_perm(IMPORT)
     return render(request, "priority_groups/roster_list.html", context)
 
@@ -51,10 +46,7 @@ def roster_new(request):
         try:
             roster = services.roster_import_start(actor=request.user, **form.cleaned_data)
         except (ValidationError, ApplicationError) as exc:
-            if isinstance(exc, ApplicationError) and exc.code.startswith("xlsx_"):
-                form.add_error("file", str(exc.message))
-            else:
-                add_service_error(form, exc)
+            upload_error(form, exc)
         else:
             messages.success(request, _("The roster was received; the preview is being prepared."))
             return redirect("priority_groups:roster_detail", pk=roster.pk)
@@ -65,63 +57,11 @@ def roster_new(request):
 @login_required
 @require_GET
 def roster_detail(request, pk):
-    require_view(request.user)
-    roster = _import_or_404(request.user, pk)
+    roster = pages.job_or_404(request, pk)
     form = forms.PreviewFilterForm(request.GET or None)
-    outcome = form.cleaned_data.get("outcome") if form.is_valid() else ""
-    entries = [e for e in roster.preview if not outcome or e.get("outcome") == outcome]
-    context = paginate(request, entries, per_page=50)
-    context.update({
-        "roster": roster, "progress": selectors.roster_import_progress(roster), "filter_form": form,
-        "outcome_labels": services.OUTCOME_LABELS,
-        "may_commit": (request.user.has_perm(IMPORT) and roster.dry_run
-                       and roster.status == PersonRosterImport.Status.PREVIEWED),
-        "committed": (roster.imports.exclude(status=PersonRosterImport.Status.FAILED).first()
-                      if roster.dry_run else None),
-    })
+    context = pages.detail_context(request, roster, outcome=form.cleaned_data.get("outcome") if form.is_valid() else "")
+    context.update({"roster": roster, "filter_form": form, "outcome_labels": services.OUTCOME_LABELS})
     return render(request, "priority_groups/roster_detail.html", context)
-
-
-@login_required
-@require_GET
-def roster_progress(request, pk):
-    require_view(request.user)
-    roster = _import_or_404(request.user, pk)
-    progress = selectors.roster_import_progress(roster)
-    response = render(request, "priority_groups/_roster_progress.html", {"roster": roster, "progress": progress})
-    if progress.done and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@login_required
-@require_POST
-def roster_commit(request, pk):
-    require_view(request.user)
-    preview = _import_or_404(request.user, pk)
-    try:
-        roster = services.roster_import_commit(preview=preview, actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("priority_groups:roster_detail", pk=preview.pk)
-    messages.success(request, _("The import has started."))
-    return redirect("priority_groups:roster_detail", pk=roster.pk)
-
-
-@login_required
-@require_GET
-def roster_rejected_download(request, pk):
-    require_view(request.user)
-    roster = _import_or_404(request.user, pk)
-    try:
-        handle = services.roster_rejected_file_open(roster=roster, actor=request.user)
-    except NotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, content_type=XLSX,
-                            filename=f"rejected-rows-{roster.created_at:%Y%m%d%H%M}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -129,13 +69,8 @@ def roster_rejected_download(request, pk):
 def roster_template(request):
     """An empty roster with the column titles the import looks for."""
     require_view(request.user)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Roster"))
-    sheet.append([titles[0] for titles in services.COLUMNS.values()])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, content_type=XLSX, filename="priority-group-roster.xlsx")
+    return template_download([titles[0] for titles in services.COLUMNS.values()], sheet=_("Roster"),
+                             filename="priority-group-roster.xlsx")
 
 
 urlpatterns = [
@@ -143,7 +78,7 @@ urlpatterns = [
     path("rosters/new/", roster_new, name="roster_new"),
     path("rosters/template/", roster_template, name="roster_template"),
     path("rosters/<uuid:pk>/", roster_detail, name="roster_detail"),
-    path("rosters/<uuid:pk>/progress/", roster_progress, name="roster_progress"),
-    path("rosters/<uuid:pk>/commit/", roster_commit, name="roster_commit"),
-    path("rosters/<uuid:pk>/rejected/", roster_rejected_download, name="roster_rejected_download"),
+    path("rosters/<uuid:pk>/progress/", pages.progress_view, name="roster_progress"),
+    path("rosters/<uuid:pk>/commit/", pages.commit_view, name="roster_commit"),
+    path("rosters/<uuid:pk>/rejected/", pages.rejected_view, name="roster_rejected_download"),
 ]

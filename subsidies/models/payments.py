@@ -3,6 +3,11 @@
 A batch gathers the pending payment orders (casework's Payment, made at approval) of one fund source; the
 bank's file is made from it, and the bank's return file settles each item as paid or failed. A failed item
 leaves its payment pending, so it can go into a later batch once the account is corrected.
+
+A monthly subsidy (失业补助金) is paid month by month: each instalment that has fallen due is an item of its
+own (linked to the case's payment order and to the instalment), so one case has one item per month over
+several batches; the database refuses an instalment in two live batches (a paid item counts as live), so no
+month is paid twice.
 """
 
 import uuid
@@ -87,7 +92,11 @@ class PaymentBatchItem(models.Model):
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="items")
     payment = models.ForeignKey("casework.Payment", on_delete=models.PROTECT, related_name="batch_items")
-    # The bank's reference of this transfer: the case reference, unique in the batch, returned by the bank.
+    # The month paid, for a monthly subsidy; None when the item pays the whole payment order.
+    instalment = models.ForeignKey("subsidies.SubsidyInstalment", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="batch_items", verbose_name=_("month"))
+    # The bank's reference of this transfer, unique in the batch, returned by the bank: the case reference,
+    # with the month (SYBZJ-2020-XXXXXXXX-202007) for an instalment.
     reference = models.CharField(_("reference"), max_length=32)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     payee_name = models.CharField(_("payee"), max_length=128)
@@ -106,8 +115,12 @@ class PaymentBatchItem(models.Model):
         ordering = ["batch", "id"]
         constraints = [
             # A payment is in at most one live batch; a failed or removed one may go into a later batch.
-            models.UniqueConstraint(fields=["payment"], condition=~Q(status__in=["failed", "removed"]),
+            models.UniqueConstraint(fields=["payment"],
+                                    condition=Q(instalment__isnull=True) & ~Q(status__in=["failed", "removed"]),
                                     name="payment_in_one_live_batch"),
+            # A month of a monthly subsidy likewise: included or paid once; failed or removed, free again.
+            models.UniqueConstraint(fields=["instalment"], condition=~Q(status__in=["failed", "removed"]),
+                                    name="instalment_in_one_live_batch"),
             models.UniqueConstraint(fields=["batch", "reference"], name="payment_item_reference_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_item_amount_not_negative"),
         ]

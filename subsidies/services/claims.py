@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -30,9 +30,11 @@ from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.casework.models import Case, CaseStatus, IdempotencyKey
 from guangyuan_jobs.casework.selectors import case_visible
 from guangyuan_jobs.casework.services import case_create_draft, case_submit, case_transition
+from guangyuan_jobs.casework.services.cases import service_atomic
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from guangyuan_jobs.core.identifiers import parse_credit_code
 from guangyuan_jobs.core.masking import mask_id_number
+from guangyuan_jobs.policy.selectors import policy_reads_cached
 from guangyuan_jobs.registry.models import Enterprise, Person, Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, person_find, person_get_or_create
 from subsidies import rules
@@ -126,7 +128,8 @@ def _duplicate(kind: str, detail) -> ConflictError:
 def _detail_save(kind: str, detail, *, update_fields=None) -> None:
     try:
         with transaction.atomic():
-            detail.save(update_fields=update_fields)
+            # A new row is inserted straight away: its key is the new case's, so no UPDATE is tried first.
+            detail.save(update_fields=update_fields, force_insert=update_fields is None)
     except IntegrityError as exc:
         raise _duplicate(kind, detail) from exc
 
@@ -148,7 +151,8 @@ def _audit_data(form) -> dict:
     return data
 
 
-@transaction.atomic
+@policy_reads_cached()
+@service_atomic
 def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
                applicant_enterprise: Enterprise | None = None, data, region: Region | None = None,
                submit: bool = False) -> Case:
@@ -160,8 +164,8 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
     form = claim_form_validate(kind=kind, data=data)
     cleaned = form.cleaned_data
     applicant = applicant_person or applicant_enterprise
-    region = region or getattr(applicant, "region", None)
-    period_start, period_end = _claim_period(kind, cleaned, region=region.pk if region else None)
+    region_code = region.pk if region is not None else getattr(applicant, "region_id", None)
+    period_start, period_end = _claim_period(kind, cleaned, region=region_code)
     case = case_create_draft(kind=kind, actor=actor, applicant_person=applicant_person,
                              applicant_enterprise=applicant_enterprise, region=region, period_start=period_start,
                              period_end=period_end)
@@ -175,7 +179,13 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
     _detail_save(kind, detail)
     audit_log(actor=actor, event_type="subsidies.claim_filed", obj=case, details={"kind": kind,
                                                                                    "data": _audit_data(form)})
-    return _submit(case=case, actor=actor) if submit else case
+    if not submit:
+        return case
+    # The draft was made just now by this actor, who may therefore see it: no need to look it up again.
+    submitted = _submit(case=case, actor=actor, current=case)
+    if applicant_person is not None and submitted.applicant_person_id == applicant_person.pk:
+        submitted.applicant_person = applicant_person  # already loaded: the answer shows its masked name
+    return submitted
 
 
 def _claim_case(case: Case, actor, *, lock: bool = False) -> Case:
@@ -188,6 +198,7 @@ def _claim_case(case: Case, actor, *, lock: bool = False) -> Case:
     return current
 
 
+@policy_reads_cached()
 @transaction.atomic
 def claim_update_draft(*, case: Case, actor, data) -> Case:
     """Correct a draft, or a claim returned for correction: `data` holds the fields to change, the others
@@ -234,8 +245,8 @@ def _agency_data_refusal() -> ForbiddenError:
                             "enterprise's bank account, on the refund's page."), code="confirm_refund")
 
 
-def _submit(*, case: Case, actor) -> Case:
-    current = _claim_case(case, actor)
+def _submit(*, case: Case, actor, current: Case | None = None) -> Case:
+    current = current or _claim_case(case, actor)
     if current.status == CaseStatus.DRAFT and claim_from_agency_data(current):
         raise _agency_data_refusal()
     if current.status == CaseStatus.RETURNED:
@@ -245,6 +256,7 @@ def _submit(*, case: Case, actor) -> Case:
     return case_submit(case=current, actor=actor)
 
 
+@policy_reads_cached()
 def claim_submit(*, case: Case, actor, idempotency_key: str | None = None, request_hash: str | None = None) -> Case:
     """Submit a draft (or resubmit a corrected claim). Idempotent by itself: a second submission of a claim
     this actor already submitted returns it unchanged. With an Idempotency-Key the same key returns the first
@@ -257,6 +269,7 @@ def claim_submit(*, case: Case, actor, idempotency_key: str | None = None, reque
     return Case.objects.get(ref=outcome.body["ref"])
 
 
+@policy_reads_cached()
 def claim_withdraw(*, case: Case, actor, version: int | None = None) -> Case:
     current = _claim_case(case, actor)
     return case_transition(case=current, action="withdraw", actor=actor,
@@ -293,6 +306,13 @@ def _on_submit(case: Case, *, resubmitted: bool) -> None:
     if case.applicant_person_id is not None:
         # Serialises the submissions of one person: the limits counted below see every earlier one.
         list(Person.objects.select_for_update().filter(pk=case.applicant_person_id).values_list("pk"))
+    detail = None
+    if case.kind == "SYBZJ":
+        # Locked before the rules read it (after the person, as before), and the rules and the benefit period
+        # below use this one read of the row.
+        detail = UnemploymentSubsidyDetail.objects.select_for_update().filter(case=case).first()
+        if detail is not None:
+            setattr(case, CLAIM_RULES["SYBZJ"].detail_attr, detail)
     assessment = claim_assess(case)
     if assessment.blocking:
         first = assessment.blocking[0]
@@ -304,13 +324,13 @@ def _on_submit(case: Case, *, resubmitted: bool) -> None:
             issues = [f.message for f in claim_assess(case).findings]
         Case.objects.filter(pk=case.pk).update(details={**(case.details or {}), "eligibility_issues": issues})
     if case.kind == "SYBZJ":
-        _benefit_period_hold(case)
+        _benefit_period_hold(case, detail)
 
 
-def _benefit_period_hold(case: Case) -> None:
+def _benefit_period_hold(case: Case, detail: UnemploymentSubsidyDetail | None) -> None:
     """The claim's months and its benefit period, held from submission on; the exclusion constraint (or, on
-    SQLite, the overlap finding checked just before) refuses a period overlapping another live one."""
-    detail = UnemploymentSubsidyDetail.objects.select_for_update().filter(case=case).first()
+    SQLite, the overlap finding checked just before) refuses a period overlapping another live one. `detail`
+    is the claim's detail row, locked."""
     schedule = sybzj_schedule_for(region=case.region_id, detail=detail) if detail is not None else None
     if schedule is None:
         return  # no details, or nothing payable: the findings say so, and the caseworker decides
@@ -540,16 +560,32 @@ def idempotent_call(*, actor, scope: str, key: str, request_hash: str,
     if not IDEMPOTENCY_KEY_PATTERN.match(key):
         raise ApplicationError(_("The Idempotency-Key must be 1 to 128 visible ASCII characters."),
                                code="idempotency_key_invalid")
-    try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(user=actor, scope=scope, key=key, request_hash=request_hash)
-    except IntegrityError:
+    record_id = _idempotency_key_insert(actor=actor, scope=scope, key=key, request_hash=request_hash)
+    if record_id is None:
         record = IdempotencyKey.objects.get(user=actor, scope=scope, key=key)
         if record.request_hash != request_hash:
             raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different request: use a "
                                          "new key for a new request.")) from None
         return IdempotentResponse(status=record.response_status, body=record.response_body, replayed=True)
     status, body = call()
-    record.response_status, record.response_body = status, body
+    record = IdempotencyKey(pk=record_id, response_status=status, response_body=body)
     record.save(update_fields=["response_status", "response_body"])
     return IdempotentResponse(status=status, body=body, replayed=False)
+
+
+def _idempotency_key_insert(*, actor, scope: str, key: str, request_hash: str) -> int | None:
+    """The new key row's id, or None when the key is taken. One statement, no savepoint: the unique index
+    makes a concurrent request with the same key wait until the first commits (then None) or rolls back
+    (then the row is ours)."""
+    meta = IdempotencyKey._meta
+    quote = connection.ops.quote_name
+    columns = ("user_id", "scope", "key", "request_hash", "created_at")
+    names = ", ".join(quote(meta.get_field(c.removesuffix("_id")).column) for c in columns)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608 - names from _meta
+            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}",
+            [actor.pk, scope, key, request_hash, now])
+        row = cursor.fetchone()
+    return row[0] if row else None

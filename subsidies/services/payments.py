@@ -5,6 +5,13 @@ only place a full account number is written) -> reconciling (the bank's return f
 failed) -> reconciled (every paid case moved to PAID by casework's guarded transition). A draft or locked
 batch may be cancelled. Every move of a batch is a conditional UPDATE on (status, version) with its audit
 event in the same transaction, so two finance users can never approve, export or reconcile one batch twice.
+
+A monthly subsidy (失业补助金) is paid month by month: each month that has fallen due (its first day reached)
+and is neither paid, stopped nor in another live batch becomes an item of its own, referenced by the case and
+the month. The bank's paid return marks that month paid; a failed one returns, like any payment, once the
+account is corrected; a month stopped (re-employment, UI benefit) before the bank file is made is taken out.
+The case moves to PAID, by casework's guarded transition, once no month is left to pay: its payment order is
+then cut to the months actually paid when the payments stopped early.
 """
 
 import hashlib
@@ -12,7 +19,8 @@ import logging
 import os
 import tempfile
 from collections import defaultdict
-from contextlib import suppress
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,7 +29,8 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +58,8 @@ from guangyuan_jobs.core.xlsx import (
 )
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.reports.rules import cell_text
-from subsidies.models import PaymentBatch, PaymentBatchItem
+from subsidies import rules
+from subsidies.models import PaymentBatch, PaymentBatchItem, SubsidyInstalment
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +97,8 @@ ACTION_LABELS = {
     "cancel": _("Cancel the batch"),
 }
 PAYABLE_WITHOUT_NOTICE = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED)
+INSTALMENT = SubsidyInstalment.Status
+UNPAID_MONTHS = (INSTALMENT.SCHEDULED, INSTALMENT.PAYABLE)
 
 STALE_MESSAGE = _("This batch changed since you opened it. Reload the page to see it as it is now.")
 
@@ -213,6 +225,76 @@ SKIP_NOT_PENDING = "not_pending"
 SKIP_ACCOUNT_CHANGED = "account_changed"
 
 
+SKIP_STOPPED = "stopped"
+
+
+# ---------------------------------------------------------------- monthly subsidies: the hold and the months due
+
+_BUILDING = ContextVar("subsidies_instalment_batch", default=False)
+
+
+@contextmanager
+def _paying_months():
+    """Inside: the batch services themselves, which pay the months one by one, so the hold below is lifted."""
+    token = _BUILDING.set(True)
+    try:
+        yield
+    finally:
+        _BUILDING.reset(token)
+
+
+def instalment_hold_reasons(case_ids) -> dict[int, str]:
+    """Registered with casework as a payment hold: a case paid month by month is never paid whole by
+    casework's "pay" (one case or a batch job) while a month is left to pay; the payment batches pay it."""
+    if _BUILDING.get():
+        return {}
+    rows = (SubsidyInstalment.objects.filter(case_id__in=list(case_ids), status__in=UNPAID_MONTHS)
+            .values("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
+    return {case_id: gettext("Paid month by month in payment batches: %(n)d months still to pay.") % {"n": n}
+            for case_id, n in rows}
+
+
+def _holds(case_ids) -> dict[int, str]:
+    with _paying_months():
+        return payment_holds(case_ids)
+
+
+def _case_transition_pay(*, case, actor, comment: str):
+    with _paying_months():
+        return case_transition(case=case, action="pay", actor=actor, version=case.version, comment=comment)
+
+
+def today():
+    """The day whose month decides which months are due (a seam for the tests)."""
+    return timezone.localdate()
+
+
+def instalment_reference(case_ref: str, month) -> str:
+    """The bank's reference of one month: SYBZJ-2020-7K3M9Q2X-202007."""
+    return f"{case_ref}-{month:%Y%m}"
+
+
+def _candidate_instalments(*, actor, kinds: list[str], region: Region | None, today):
+    """The months due (their first day reached) of cases paid month by month, payable like any case (approved,
+    publicized for a kind with public notice), with their payment order pending, not paid, stopped or in a
+    live batch."""
+    live = (PaymentBatchItem.objects.filter(instalment=OuterRef("pk"))
+            .exclude(status__in=(ITEM.FAILED, ITEM.REMOVED)))
+    notice = [code for code in kinds if get_kind(code).public_notice]
+    plain = [code for code in kinds if code not in notice]
+    payable = (Q(case__kind__in=notice, case__status=CaseStatus.PUBLICIZED)
+               | Q(case__kind__in=plain, case__status__in=PAYABLE_WITHOUT_NOTICE))
+    months = (SubsidyInstalment.objects.filter(payable, status__in=UNPAID_MONTHS,
+                                               month__lte=rules.month_start(today),
+                                               case__payment__status=Payment.Status.PENDING)
+              .exclude(Exists(live)))
+    if region is not None:
+        months = months.filter(case__region__pk__startswith=region.pk)
+    months = scope_queryset(months, user=actor, region_field="case__region")
+    return (months.select_related("case", "case__payment", "case__applicant_person", "case__applicant_enterprise")
+            .order_by("case__region_id", "case__kind", "case_id", "month"))
+
+
 def _skip(case, code: str, reason: str) -> dict:
     return {"ref": case.ref, "code": code, "reason": str(reason)[:REASON_MAX_LENGTH]}
 
@@ -241,7 +323,8 @@ def _candidate_payments(*, actor, kinds: list[str], region: Region | None):
     plain = [code for code in kinds if code not in notice]
     payable = (Q(case__kind__in=notice, case__status=CaseStatus.PUBLICIZED)
                | Q(case__kind__in=plain, case__status__in=PAYABLE_WITHOUT_NOTICE))
-    payments = Payment.objects.filter(payable, status=Payment.Status.PENDING).exclude(Exists(live))
+    payments = (Payment.objects.filter(payable, status=Payment.Status.PENDING).exclude(Exists(live))
+                .exclude(Exists(SubsidyInstalment.objects.filter(case=OuterRef("case")))))  # paid month by month
     if region is not None:
         payments = payments.filter(case__region__pk__startswith=region.pk)
     payments = scope_queryset(payments, user=actor, region_field="case__region")
@@ -249,11 +332,13 @@ def _candidate_payments(*, actor, kinds: list[str], region: Region | None):
             .order_by("case__region_id", "case__kind", "pk"))
 
 
-def _last_failed_accounts(payment_ids: list[int]) -> dict[int, str]:
-    """payment -> keyed hash of the account the bank last refused it on."""
-    rows = (PaymentBatchItem.objects.filter(payment_id__in=payment_ids, status=ITEM.FAILED)
-            .order_by("settled_at", "id").values_list("payment_id", "account_hash"))
-    return dict(rows)
+def _last_failed_accounts(payment_ids: list[int], instalment_ids: list[int] = ()) -> dict:
+    """payment (whole) or ("month", instalment) -> keyed hash of the account the bank last refused it on."""
+    rows = (PaymentBatchItem.objects.filter(Q(payment_id__in=payment_ids, instalment__isnull=True)
+                                            | Q(instalment_id__in=list(instalment_ids)), status=ITEM.FAILED)
+            .order_by("settled_at", "id").values_list("payment_id", "instalment_id", "account_hash"))
+    return {(("month", instalment_id) if instalment_id else payment_id): account_hash
+            for payment_id, instalment_id, account_hash in rows}
 
 
 def _new_reference(now) -> str:
@@ -264,13 +349,21 @@ def _new_reference(now) -> str:
     raise ApplicationError(_("No free reference could be drawn; try again."), code="reference_exhausted")
 
 
-@transaction.atomic
 def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) -> PaymentBatch:
     """A draft batch of every payment order waiting in the actor's area (or `region`) for kinds paid from
     `fund_source`: cases approved (kinds without public notice) or publicized, not in another live batch, and
-    not held by their public notice (still running, or an objection open or upheld: notices' own rule).
-    A payee without a bank account, or whose account the bank refused and which is not corrected yet, is left
-    out with the reason (shown on the batch). Raises ApplicationError when nothing can be paid."""
+    not held by their public notice (still running, or an objection open or upheld: notices' own rule); for a
+    subsidy paid monthly, each month due and not yet paid. A payee without a bank account, or whose account the
+    bank refused and which is not corrected yet, is left out with the reason (shown on the batch). Raises
+    ApplicationError when nothing can be paid. First, monthly subsidies with no month left to pay (stopped
+    after their last paid month) are closed as paid."""
+    if may_manage(actor):
+        instalment_schedules_finish(actor=actor)
+    return _payment_batch_create(fund_source=fund_source, actor=actor, kinds=kinds, region=region)
+
+
+@transaction.atomic
+def _payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) -> PaymentBatch:
     if not may_manage(actor):
         raise ForbiddenError(_("You may not manage payment batches."))
     if fund_source not in PaymentBatch.FundSource.values:
@@ -286,13 +379,17 @@ def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) ->
     area = _batch_region(actor=actor, region=region)
 
     payments = list(_candidate_payments(actor=actor, kinds=chosen, region=area))
-    refused_on = _last_failed_accounts([p.pk for p in payments])
+    months = list(_candidate_instalments(actor=actor, kinds=chosen, region=area, today=today()))
+    refused_on = _last_failed_accounts([p.pk for p in payments], [m.pk for m in months])
     # The holds the apps declare to casework (subsidies' notices: a running notice, an open or upheld
     # objection), the same that refuse casework's "pay"; read for every candidate at once.
-    holds = payment_holds([p.case_id for p in payments])
+    holds = _holds({p.case_id for p in payments} | {m.case_id for m in months})
+    # (payment order, month or None, reference, amount) for each transfer to make.
+    transfers = [(p, None, p.case.ref, p.amount) for p in payments]
+    transfers += [(m.case.payment, m, instalment_reference(m.case.ref, m.month), m.amount) for m in months]
     items, skipped = [], []
-    for payment in payments:
-        case = payment.case
+    for payment, month, reference, amount in transfers:
+        case = month.case if month is not None else payment.case
         held = holds.get(case.pk)
         if held:
             skipped.append(_skip(case, SKIP_HELD, held))
@@ -302,11 +399,11 @@ def payment_batch_create(*, fund_source: str, actor, kinds=None, region=None) ->
             skipped.append(_skip(case, SKIP_NO_ACCOUNT, _("The payee has no bank account on record.")))
             continue
         account_hash = lookup_hash(decrypt_value(payee.account_encrypted))
-        if refused_on.get(payment.pk) == account_hash:
+        if refused_on.get(("month", month.pk) if month is not None else payment.pk) == account_hash:
             skipped.append(_skip(case, SKIP_ACCOUNT_UNCHANGED, _(
                 "The bank refused the last transfer to this account and it has not been corrected since.")))
             continue
-        items.append(PaymentBatchItem(payment=payment, reference=case.ref, amount=payment.amount,
+        items.append(PaymentBatchItem(payment=payment, instalment=month, reference=reference, amount=amount,
                                       payee_name=payee.name[:128], bank_name=payee.bank_name[:64],
                                       account_masked=payee.account_masked, account_hash=account_hash))
     if not items:
@@ -342,10 +439,16 @@ def _item_problems(batch: PaymentBatch, *, check_accounts: bool = False) -> list
     whose account changed since the batch was built."""
     problems = []
     items = list(batch.items.filter(status=ITEM.INCLUDED)
-                 .select_related("payment__case__applicant_person", "payment__case__applicant_enterprise"))
-    holds = payment_holds([item.payment.case_id for item in items])
+                 .select_related("payment__case__applicant_person", "payment__case__applicant_enterprise",
+                                 "instalment"))
+    holds = _holds([item.payment.case_id for item in items])
     for item in items:
         case = item.payment.case
+        if item.instalment is not None and item.instalment.status not in UNPAID_MONTHS:
+            problems.append(_skip(case, SKIP_STOPPED, gettext("The month %(month)s is “%(status)s”.") % {
+                "month": f"{item.instalment.month:%Y-%m}",
+                "status": INSTALMENT(item.instalment.status).label}) | {"item": item.pk})
+            continue
         if item.payment.status != Payment.Status.PENDING:
             problems.append(_skip(case, SKIP_NOT_PENDING, gettext("Its payment order is “%(status)s”.")
                                   % {"status": Payment.Status(item.payment.status).label}) | {"item": item.pk})
@@ -393,14 +496,34 @@ class BatchTotals:
 
 
 def batch_totals(batch: PaymentBatch, *, statuses=(ITEM.INCLUDED, ITEM.PAID, ITEM.FAILED)) -> BatchTotals:
-    """The batch's items summed three ways: their own amounts, their payment orders, their cases' approved
-    amounts. A sound batch has all three equal to its total."""
+    """The batch's items summed three ways: their own amounts, their payment orders (for a month of a monthly
+    subsidy: the month's amount), their cases' approved amounts (for a month: the month's amount, counted only
+    while the case's months add up to its approved amount). A sound batch has all three equal to its total."""
     zero = Decimal("0.00")
-    row = batch.items.filter(status__in=statuses).aggregate(
-        n=Count("id"), items=Sum("amount"), payments=Sum("payment__amount"),
-        approved=Sum("payment__case__approved_amount"))
+    items = batch.items.filter(status__in=statuses)
+    row = items.aggregate(
+        n=Count("id"), items=Sum("amount"), payments=Sum(Coalesce("instalment__amount", "payment__amount")),
+        approved=Sum(Case(When(instalment__isnull=True, then="payment__case__approved_amount"),
+                          default="instalment__amount")))
+    approved = row["approved"] or zero
+    unbalanced = schedules_unbalanced(items.filter(instalment__isnull=False).values_list("payment__case_id",
+                                                                                       flat=True))
+    if unbalanced:
+        approved -= items.filter(payment__case_id__in=unbalanced, instalment__isnull=False).aggregate(
+            s=Sum("amount"))["s"] or zero
     return BatchTotals(count=row["n"], items=row["items"] or zero, payments=row["payments"] or zero,
-                       approved=row["approved"] or zero)
+                       approved=approved)
+
+
+def schedules_unbalanced(case_ids) -> set[int]:
+    """The cases, among `case_ids`, whose months do not add up to their approved amount."""
+    ids = set(case_ids)
+    if not ids:
+        return set()
+    sums = dict(SubsidyInstalment.objects.filter(case_id__in=ids).values("case_id").annotate(s=Sum("amount"))
+                .values_list("case_id", "s"))
+    approved = dict(Payment.objects.filter(case_id__in=ids).values_list("case_id", "case__approved_amount"))
+    return {case_id for case_id in ids if sums.get(case_id) != approved.get(case_id)}
 
 
 def _check_totals(batch: PaymentBatch, totals: BatchTotals) -> None:
@@ -756,15 +879,87 @@ def _settle_item(*, batch: PaymentBatch, item_id: int) -> None:
     if item is None:
         return  # settled meanwhile, or held by a second run of this task
     case = item.payment.case
-    try:
-        with transaction.atomic():
-            case_transition(case=case, action="pay", actor=batch.reconciled_by, version=case.version,
-                            comment=gettext("Paid in batch %(ref)s.") % {"ref": batch.ref})
-    except ApplicationError as exc:
-        item.settle_error = str(exc.message)[:200]
-        logger.warning("payment batch %s: case %s not marked paid: %s", batch.ref, case.ref, exc.code)
+    if item.instalment_id is not None:
+        item.settle_error = _settle_month(batch=batch, item=item)
+    else:
+        try:
+            with transaction.atomic():
+                case_transition(case=case, action="pay", actor=batch.reconciled_by, version=case.version,
+                                comment=gettext("Paid in batch %(ref)s.") % {"ref": batch.ref})
+        except ApplicationError as exc:
+            item.settle_error = str(exc.message)[:200]
+            logger.warning("payment batch %s: case %s not marked paid: %s", batch.ref, case.ref, exc.code)
     item.settled_at = timezone.now()
     item.save(update_fields=["settled_at", "settle_error"])
+
+
+def _settle_month(*, batch: PaymentBatch, item: PaymentBatchItem) -> str:
+    """The bank paid one month: the month is paid (even one stopped meanwhile: the money left, so the stop's
+    recovery has it to count), and the case is closed as paid when no month is left. Returns the anomaly."""
+    # The case's payment order first: two months of one case settled at once are judged one after the other,
+    # so the second sees the first paid and closes the case.
+    list(Payment.objects.select_for_update().filter(pk=item.payment_id).values_list("pk"))
+    month = SubsidyInstalment.objects.select_for_update().get(pk=item.instalment_id)
+    anomaly = ""
+    if month.status == INSTALMENT.PAID:
+        return gettext("The month %(month)s was already paid.") % {"month": f"{month.month:%Y-%m}"}
+    if month.status == INSTALMENT.STOPPED:
+        anomaly = gettext("The month %(month)s was paid after the payments stopped: to be recovered.") % {
+            "month": f"{month.month:%Y-%m}"}
+    SubsidyInstalment.objects.filter(pk=month.pk).update(status=INSTALMENT.PAID, paid_at=timezone.now())
+    try:
+        _schedule_finish(case=item.payment.case, actor=batch.reconciled_by,
+                         comment=gettext("Last month paid in batch %(ref)s.") % {"ref": batch.ref})
+    except ApplicationError as exc:
+        logger.warning("payment batch %s: case %s not closed as paid: %s", batch.ref, item.payment.case.ref,
+                       exc.code)
+        anomaly = anomaly or str(exc.message)[:200]
+    return anomaly[:200]
+
+
+def _schedule_finish(*, case, actor, comment: str) -> bool:
+    """A case paid month by month with no month left to pay moves to PAID (casework's guarded transition, with
+    its maker-checker); its payment order is first cut to the months paid when the payments stopped early, so
+    the reports count what was paid. False when months are left or nothing was paid."""
+    months = SubsidyInstalment.objects.filter(case_id=case.pk)
+    if months.filter(status__in=UNPAID_MONTHS).exists():
+        return False
+    paid = months.filter(status=INSTALMENT.PAID).aggregate(s=Sum("amount"))["s"]
+    if paid is None:
+        return False
+    # A month still in a live batch (stopped meanwhile, the bank file already sent) waits for its return.
+    if PaymentBatchItem.objects.filter(instalment__case_id=case.pk, status=ITEM.INCLUDED).exists():
+        return False
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(case_id=case.pk)
+        if payment.status != Payment.Status.PENDING:
+            return False
+        if payment.amount != paid:
+            Payment.objects.filter(pk=payment.pk).update(amount=paid)
+            audit_log(actor=actor, event_type="subsidies.payment_order_cut", obj=case, details={
+                "approved": f"{payment.amount:.2f}", "paid": f"{paid:.2f}", "reason": "monthly payments stopped"})
+        case.refresh_from_db()
+        _case_transition_pay(case=case, actor=actor, comment=comment)
+    return True
+
+
+def instalment_schedules_finish(*, actor) -> list[str]:
+    """Close as paid the monthly subsidies in the actor's area with no month left to pay and every paid month
+    settled (their payments stopped after the last month paid). Each in its own transaction; a case the actor
+    may not pay (they approved it) is left for a colleague. Returns the references closed."""
+    waiting = (Payment.objects.filter(status=Payment.Status.PENDING,
+                                      case__status__in=(CaseStatus.APPROVED, CaseStatus.PUBLICIZED))
+               .filter(Exists(SubsidyInstalment.objects.filter(case=OuterRef("case"), status=INSTALMENT.PAID)))
+               .exclude(Exists(SubsidyInstalment.objects.filter(case=OuterRef("case"), status__in=UNPAID_MONTHS))))
+    closed = []
+    for payment in scope_queryset(waiting, user=actor, region_field="case__region").select_related("case"):
+        try:
+            if _schedule_finish(case=payment.case, actor=actor,
+                                comment=gettext("Monthly payments stopped; every month due was paid.")):
+                closed.append(payment.case.ref)
+        except ApplicationError as exc:
+            logger.info("monthly subsidy %s not closed by %s: %s", payment.case.ref, actor.pk, exc.code)
+    return closed
 
 
 @transaction.atomic

@@ -11,24 +11,18 @@ the top by the redelivered task: rows done by this same import count as created 
 """
 
 import datetime
-import hashlib
 import logging
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from guangyuan_jobs.accounts.selectors import CITY_CODE
 from guangyuan_jobs.accounts.sms import send_sms
@@ -38,36 +32,18 @@ from guangyuan_jobs.casework.models import Case, CaseStatus, CaseTransition
 from guangyuan_jobs.casework.services.cases import case_create_draft, case_submit
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from guangyuan_jobs.core.identifiers import parse_credit_code
-from guangyuan_jobs.core.masking import mask_id_numbers_in_text
-from guangyuan_jobs.core.xlsx import (
-    Formula,
-    XlsxLimits,
-    XlsxRefused,
-    XlsxRow,
-    read_choice,
-    read_decimal,
-    read_int,
-    read_text,
-    xlsx_check,
-    xlsx_columns,
-    xlsx_rows,
-)
+from guangyuan_jobs.core.xlsx import Formula, XlsxLimits, read_choice, read_decimal, read_int, read_text
+from guangyuan_jobs.imports import services as imports
+from guangyuan_jobs.imports.services import ImportRow, ImportSpec, RowRejected
 from guangyuan_jobs.policy.selectors import ParameterValue, policy_parameter, working_days_add
 from guangyuan_jobs.registry.models import Enterprise, Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, enterprise_set_bank_account
-from guangyuan_jobs.reports.rules import cell_text as safe_cell_text
 from subsidies import rules
 from subsidies.models import RosterImport, StablePostRefundDetail
 
 logger = logging.getLogger(__name__)
 
 KIND = "WGFH"
-# Rows per transaction: a chunk commits its cases together, and the progress bar moves once per chunk.
-CHUNK_ROWS = 200
-# The page shows every problem row up to this many (the file of rejected rows has them all), and the first
-# rows that go through, as a sample.
-PREVIEW_PROBLEMS_MAX = 2000
-PREVIEW_SAMPLE_MAX = 50
 CONFIRMATION_DAYS_KEY = "wgfh.direct.confirmation_working_days"
 # A guard against typos only: which years can be refunded is decided by the policy parameters in force.
 EARLIEST_PREMIUM_YEAR = 2000
@@ -122,20 +98,16 @@ class RefundAssessment:
     quote: AmountQuote | None
 
 
-class RowRejected(Exception):
-    def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
-
-
-class _Superseded(Exception):
-    """A later run of the same import started (a redelivered task): this one stops."""
-
-
 def _require(actor, permission: str) -> None:
     if not (actor and actor.is_authenticated and actor.is_active and not actor.is_applicant
             and actor.has_perm(permission)):
         raise ForbiddenError(_("You may not import rosters."))
+
+
+def _require_view(actor) -> None:
+    if not (actor and actor.is_authenticated and not actor.is_applicant
+            and actor.has_perm("subsidies.view_rosterimport")):
+        raise ForbiddenError(_("You may not see roster imports."))
 
 
 # --- starting an import ---------------------------------------------------------------------------------------
@@ -163,60 +135,14 @@ def _check_parameters(year: int) -> None:
     policy_parameter(CONFIRMATION_DAYS_KEY, on=timezone.localdate(), region=CITY_CODE)
 
 
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for block in iter(lambda: file.read(1024 * 1024), b""):
-        digest.update(block)
-    file.seek(0)
-    return digest.hexdigest()
-
-
 def roster_import_start(*, file, premium_year, dry_run: bool, actor) -> RosterImport:
     """Store the uploaded roster and queue its processing. Refuses (changing nothing) a user without the
     permission, a bad year, a year without refund parameters, and any file `core.xlsx` refuses."""
     _require(actor, "subsidies.add_rosterimport")
     year = _clean_premium_year(premium_year)
     _check_parameters(year)
-    xlsx_check(file, limits=ROSTER_LIMITS)
-    original_name = os.path.basename(getattr(file, "name", "") or "")[:200] or "roster.xlsx"
-    digest = _sha256(file)
-    with transaction.atomic():
-        roster = RosterImport(premium_year=year, original_name=original_name, sha256=digest, dry_run=bool(dry_run),
-                              created_by=actor)
-        roster.file.save(f"{roster.id.hex}.xlsx", File(file), save=False)
-        roster.save()
-        _audit_started(roster, actor)
-    return roster
-
-
-def roster_import_commit(*, preview: RosterImport, actor) -> RosterImport:
-    """Import for real the file of a finished preview. Idempotent: a second click returns the same import."""
-    _require(actor, "subsidies.add_rosterimport")
-    with transaction.atomic():
-        preview = RosterImport.objects.select_for_update().get(pk=preview.pk)
-        if not preview.dry_run or preview.status != RosterImport.Status.PREVIEWED:
-            raise ConflictError(_("Only a finished preview can be imported."), code="not_previewed")
-        existing = preview.imports.exclude(status=RosterImport.Status.FAILED).first()
-        if existing is not None:
-            return existing
-        _check_parameters(preview.premium_year)
-        roster = RosterImport.objects.create(
-            premium_year=preview.premium_year, file=preview.file.name, original_name=preview.original_name,
-            sha256=preview.sha256, dry_run=False, preview_of=preview, created_by=actor)
-        _audit_started(roster, actor)
-    return roster
-
-
-def _audit_started(roster: RosterImport, actor) -> None:
-    from subsidies.tasks import roster_import_run
-
-    audit_log(actor=actor, event_type="subsidies.roster_import_started", obj=roster,
-              details={"premium_year": roster.premium_year, "dry_run": roster.dry_run, "sha256": roster.sha256,
-                       "file": roster.original_name,
-                       "preview_of": str(roster.preview_of_id) if roster.preview_of_id else None})
-    roster_id = str(roster.id)
-    transaction.on_commit(lambda: roster_import_run.delay(roster_id))
+    return imports.job_start(SPEC, file=file, actor=actor, fields={"premium_year": year}, dry_run=dry_run,
+                             default_name="roster.xlsx")
 
 
 # --- reading and judging rows ---------------------------------------------------------------------------------
@@ -229,7 +155,7 @@ def _titles() -> dict[str, str]:
             "dishonest": _("Dishonesty flag")}
 
 
-def roster_row_parse(row: XlsxRow, columns: dict[str, int]) -> RosterRow:
+def roster_row_parse(row: ImportRow) -> RosterRow:
     """The row's values checked one by one; RowRejected lists every bad cell with its column and reason."""
     titles = _titles()
     reasons: list[str] = []
@@ -237,7 +163,7 @@ def roster_row_parse(row: XlsxRow, columns: dict[str, int]) -> RosterRow:
 
     def take(name, convert):
         try:
-            values[name] = convert(row.value(columns[name]))
+            values[name] = convert(row.cells[name])
         except ValueError as exc:
             reasons.append(f"{titles[name]}: {exc}")
         except ValidationError as exc:
@@ -286,163 +212,115 @@ def refund_assess(row: RosterRow, *, year: int, region: str, policy: _Policy | N
 
 
 @dataclass
-class _Tally:
-    total: int = 0
-    processed: int = 0
-    eligible: int = 0
-    ineligible: int = 0
-    rejected: int = 0
-    created: int = 0
-    unchanged: int = 0
-    preview: list = field(default_factory=list)
-    problems: list = field(default_factory=list)  # (row number, cell values, outcome, reasons) for the file
-    samples: int = 0
-
-    def record(self, *, number: int, values: tuple, outcome: str, reasons=(), credit_code="", name="",
-               amount: Decimal | None = None, case_ref: str = "") -> None:
-        self.processed += 1
-        counter = {OUTCOME_REJECTED: "rejected", OUTCOME_INELIGIBLE: "ineligible", OUTCOME_CREATED: "created",
-                   OUTCOME_UNCHANGED: "unchanged", OUTCOME_ELIGIBLE: "eligible"}[outcome]
-        setattr(self, counter, getattr(self, counter) + 1)
-        if outcome == OUTCOME_CREATED:
-            self.eligible += 1
-        problem = outcome in (OUTCOME_REJECTED, OUTCOME_INELIGIBLE)
-        if problem:
-            self.problems.append((number, values, outcome, list(reasons)))
-        if (problem and len(self.problems) <= PREVIEW_PROBLEMS_MAX) or (
-                not problem and self.samples < PREVIEW_SAMPLE_MAX):
-            self.samples += not problem
-            self.preview.append({"row": number, "credit_code": credit_code, "name": name, "outcome": outcome,
-                                 "reasons": [mask_id_numbers_in_text(str(r)) for r in reasons],
-                                 "amount": str(amount) if amount is not None else None, "case": case_ref})
-
-    def counters(self) -> dict:
-        return {"rows_total": self.total, "rows_processed": self.processed, "rows_eligible": self.eligible,
-                "rows_ineligible": self.ineligible, "rows_rejected": self.rejected, "rows_created": self.created,
-                "rows_unchanged": self.unchanged}
-
-
-def _display(value) -> str:
-    if value is None:
-        return ""
-    return str(value)[:200]
-
-
-def _row_identity(row: XlsxRow, columns: dict[str, int]) -> tuple[str, str]:
-    def text(name):
-        value = row.value(columns[name])
-        return "" if value is None or isinstance(value, Formula) else str(value).strip()[:128]
-    return text("credit_code")[:40], text("name")
-
-
-def roster_import_run(*, import_id) -> None:
-    """Process one import. A finished import is left alone; a running one (its worker died, or the task was
-    delivered twice) starts again from the top, and the earlier run stops at its next chunk."""
-    started = timezone.now()
-    claimed = RosterImport.objects.filter(
-        pk=import_id, status__in=(RosterImport.Status.PENDING, RosterImport.Status.RUNNING),
-    ).update(status=RosterImport.Status.RUNNING, started_at=started, error="", preview=[], finished_at=None,
-             rows_total=0, rows_processed=0, rows_eligible=0, rows_ineligible=0, rows_rejected=0, rows_created=0,
-             rows_unchanged=0)
-    if not claimed:
-        return
-    this_run = RosterImport.objects.filter(pk=import_id, status=RosterImport.Status.RUNNING, started_at=started)
-    roster = RosterImport.objects.select_related("created_by").get(pk=import_id)
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            tally, header = _process(roster, this_run)
-            rejected_name = _write_rejected_file(roster, header, tally.problems) if tally.problems else ""
-        status = RosterImport.Status.PREVIEWED if roster.dry_run else RosterImport.Status.COMPLETED
-        with transaction.atomic():
-            done = this_run.update(status=status, preview=tally.preview, rejected_file=rejected_name,
-                                   finished_at=timezone.now(), **tally.counters())
-            if done:
-                audit_log(actor=roster.created_by, event_type="subsidies.roster_import_finished", obj=roster,
-                          details={"dry_run": roster.dry_run, **tally.counters()})
-        if not done and rejected_name:
-            default_storage.delete(rejected_name)
-    except _Superseded:
-        return
-    except Exception as exc:  # noqa: BLE001 - any failure must end in a visible failed state, never a silent loop
-        if not isinstance(exc, ApplicationError):
-            logger.exception("roster import %s failed", import_id)
-        message = exc.message if isinstance(exc, ApplicationError) else f"{exc.__class__.__name__}: {exc}"
-        with transaction.atomic():
-            if this_run.update(status=RosterImport.Status.FAILED, error=mask_id_numbers_in_text(str(message))[:2000],
-                               finished_at=timezone.now()):
-                audit_log(actor=roster.created_by, event_type="subsidies.roster_import_failed", obj=roster,
-                          outcome="failure", details={"error": mask_id_numbers_in_text(str(message))[:200]})
-
-
-def _open_rows(roster: RosterImport) -> Iterator[XlsxRow]:
-    with roster.file.open("rb") as handle:
-        yield from xlsx_rows(handle, limits=ROSTER_LIMITS)
-
-
-def _process(roster: RosterImport, this_run) -> tuple[_Tally, XlsxRow]:
-    tally = _Tally()
-    # A first pass counts the rows, so the progress bar has its 100 %; the file is already known to be sane.
-    rows = _open_rows(roster)
-    header = next(rows, None)
-    if header is None:
-        raise XlsxRefused(_("The sheet is empty."), code="xlsx_empty")
-    columns = xlsx_columns(header, COLUMNS)
-    tally.total = sum(1 for _row in rows)
-    if not this_run.update(rows_total=tally.total):
-        raise _Superseded
-    context = _RunContext(roster=roster)
-    chunk: list[XlsxRow] = []
-    rows = _open_rows(roster)
-    next(rows)
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == CHUNK_ROWS:
-            _process_chunk(chunk, columns, context, tally, this_run)
-            chunk = []
-    if chunk:
-        _process_chunk(chunk, columns, context, tally, this_run)
-    return tally, header
-
-
-@dataclass
 class _RunContext:
-    roster: RosterImport
     policy: _Policy = field(default_factory=_Policy)
-    seen: dict = field(default_factory=dict)  # credit code -> first row number in this file
     regions: dict = field(default_factory=lambda: Region.objects.in_bulk())
     due_dates: dict = field(default_factory=dict)
+    created_ids: list = field(default_factory=list)  # the chunk's new cases, their firms told after it commits
 
 
-def _process_chunk(chunk: list[XlsxRow], columns, context: _RunContext, tally: _Tally, this_run) -> None:
-    parsed: list[tuple[XlsxRow, RosterRow | None, list[str]]] = []
-    for row in chunk:
+class RosterSpec(ImportSpec):
+    """The agency's roster: a row is a firm; a real import gives each eligible firm a refund case, keyed on
+    (credit code, premium year) so a re-import counts a firm that has one for the year as unchanged."""
+
+    model = RosterImport
+    task = "subsidies.tasks.roster_import_run"
+    events = {"started": "subsidies.roster_import_started", "finished": "subsidies.roster_import_finished",
+              "failed": "subsidies.roster_import_failed", "rejected_downloaded": "subsidies.roster_rejected_downloaded"}
+    log_name = "roster import"
+    limits = ROSTER_LIMITS
+    rejected_dir = "rosters/rejected/"
+    columns = COLUMNS
+    counters = {OUTCOME_REJECTED: ("rows_rejected",), OUTCOME_INELIGIBLE: ("rows_ineligible",),
+                OUTCOME_ELIGIBLE: ("rows_eligible",), OUTCOME_CREATED: ("rows_created", "rows_eligible"),
+                OUTCOME_UNCHANGED: ("rows_unchanged",)}
+    problem_outcomes = (OUTCOME_REJECTED, OUTCOME_INELIGIBLE)
+    outcome_labels = OUTCOME_LABELS
+    result_column = True
+    mask_ids = False  # firms' data: credit codes, no ID numbers
+    preview_blank = {"credit_code": "", "name": "", "amount": None, "case": ""}
+    duplicate_message = gettext_lazy("The same credit code is already on row %(row)d of this file.")
+    copy_fields = ("premium_year",)
+
+    def require_import(self, actor):
+        _require(actor, "subsidies.add_rosterimport")
+
+    def require_view(self, actor):
+        _require_view(actor)
+
+    def started_details(self, job):
+        return {"premium_year": job.premium_year}
+
+    def before_commit(self, preview):
+        _check_parameters(preview.premium_year)
+
+    def run_context(self, job):
+        return _RunContext()
+
+    def parse(self, row, context):
+        return roster_row_parse(row)
+
+    def key(self, item):
+        return item.credit_code
+
+    def rejected_fields(self, row):
+        def text(name):
+            value = row.cells[name]
+            return "" if value is None or isinstance(value, Formula) else str(value).strip()[:128]
+        return {"credit_code": text("credit_code")[:40], "name": text("name")}
+
+    def prefetch(self, job, entries, context):
+        codes = [entry.key for entry in entries]
+        enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+        existing = {code: (import_id, ref) for code, import_id, ref in StablePostRefundDetail.objects.filter(
+            enterprise__credit_code__in=codes, premium_year=job.premium_year,
+        ).values_list("enterprise__credit_code", "roster_import_id", "case__ref")}
+        return enterprises, existing
+
+    def handle(self, job, entry, found, context, tally):
+        enterprises, existing = found
+        item: RosterRow = entry.item
+        row = entry.row
+        named = {"credit_code": item.credit_code, "name": item.name}
+        if item.credit_code in existing:
+            import_id, ref = existing[item.credit_code]
+            # Done by this same import in an earlier, interrupted run: it counts as created.
+            outcome = OUTCOME_CREATED if import_id == job.pk else OUTCOME_UNCHANGED
+            tally.record(row, outcome, case=ref, **named)
+            return
+        region = _region_code(item, enterprises.get(item.credit_code), context)
+        assessment = refund_assess(item, year=job.premium_year, region=region, policy=context.policy)
+        amount = str(assessment.quote.amount) if assessment.quote else None
+        if assessment.issues:
+            tally.record(row, OUTCOME_INELIGIBLE, reasons=assessment.issues, **named)
+            return
+        if job.dry_run:
+            tally.record(row, OUTCOME_ELIGIBLE, amount=amount, **named)
+            return
         try:
-            item = roster_row_parse(row, columns)
-        except RowRejected as exc:
-            parsed.append((row, None, exc.reasons))
-            continue
-        first = context.seen.setdefault(item.credit_code, row.number)
-        if first != row.number:
-            parsed.append((row, None, [_("The same credit code is already on row %(row)d of this file.")
-                                       % {"row": first}]))
-            continue
-        parsed.append((row, item, []))
-    codes = [item.credit_code for _row, item, _r in parsed if item is not None]
-    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
-    existing = {code: (import_id, ref) for code, import_id, ref in StablePostRefundDetail.objects.filter(
-        enterprise__credit_code__in=codes, premium_year=context.roster.premium_year,
-    ).values_list("enterprise__credit_code", "roster_import_id", "case__ref")}
-    created_ids: list[int] = []
-    with transaction.atomic():
-        for row, item, reasons in parsed:
-            _process_row(row, item, reasons, columns=columns, context=context, tally=tally,
-                         enterprise=enterprises.get(item.credit_code) if item else None,
-                         existing=existing.get(item.credit_code) if item else None, created_ids=created_ids)
-        # Progress and the chunk's cases commit together; a superseded run rolls its chunk back.
-        if not this_run.update(**{k: v for k, v in tally.counters().items() if k != "rows_total"}):
-            raise _Superseded
-        if created_ids:
+            with transaction.atomic():
+                case = _refund_create(item, roster=job, region=region, quote=assessment.quote, context=context)
+        except IntegrityError:
+            # Created by another import between our look-up and insert: the database keeps one per firm and year.
+            tally.record(row, OUTCOME_UNCHANGED, **named)
+            return
+        except (ApplicationError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
+            tally.record(row, OUTCOME_REJECTED, reasons=[str(message)], **named)
+            return
+        context.created_ids.append(case.pk)
+        tally.record(row, OUTCOME_CREATED, amount=amount, case=case.ref, **named)
+
+    def chunk_done(self, job, context):
+        if context.created_ids:
+            created_ids, context.created_ids = context.created_ids, []
             transaction.on_commit(lambda: _notify_later(created_ids, "created"))
+
+
+SPEC = RosterSpec()
+# Import for real a finished preview's file (a second click returns the same import); process one import (the
+# Celery task's body); open the file of rejected and ineligible rows (audited).
+roster_import_commit, roster_import_run, roster_rejected_file_open = SPEC.commit, SPEC.run, SPEC.rejected_open
 
 
 def _region_code(item: RosterRow, enterprise: Enterprise | None, context: _RunContext) -> str:
@@ -453,49 +331,6 @@ def _region_code(item: RosterRow, enterprise: Enterprise | None, context: _RunCo
     return CITY_CODE
 
 
-def _process_row(row: XlsxRow, item: RosterRow | None, reasons: list[str], *, columns, context: _RunContext,
-                 tally: _Tally, enterprise: Enterprise | None, existing, created_ids: list[int]) -> None:
-    roster = context.roster
-    code, name = (item.credit_code, item.name) if item else _row_identity(row, columns)
-    values = tuple(_display(v) for v in row.values)
-    if item is None:
-        tally.record(number=row.number, values=values, outcome=OUTCOME_REJECTED, reasons=reasons, credit_code=code,
-                     name=name)
-        return
-    if existing is not None:
-        import_id, ref = existing
-        # Done by this same import in an earlier, interrupted run: it counts as created.
-        outcome = OUTCOME_CREATED if import_id == roster.pk else OUTCOME_UNCHANGED
-        tally.record(number=row.number, values=values, outcome=outcome, credit_code=code, name=name, case_ref=ref)
-        return
-    region = _region_code(item, enterprise, context)
-    assessment = refund_assess(item, year=roster.premium_year, region=region, policy=context.policy)
-    amount = assessment.quote.amount if assessment.quote else None
-    if assessment.issues:
-        tally.record(number=row.number, values=values, outcome=OUTCOME_INELIGIBLE, reasons=assessment.issues,
-                     credit_code=code, name=name)
-        return
-    if roster.dry_run:
-        tally.record(number=row.number, values=values, outcome=OUTCOME_ELIGIBLE, credit_code=code, name=name,
-                     amount=amount)
-        return
-    try:
-        with transaction.atomic():
-            case = _refund_create(item, region=region, quote=assessment.quote, context=context)
-    except IntegrityError:
-        # Created by another import between our look-up and insert: the database keeps one per firm and year.
-        tally.record(number=row.number, values=values, outcome=OUTCOME_UNCHANGED, credit_code=code, name=name)
-        return
-    except (ApplicationError, ValidationError) as exc:
-        message = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
-        tally.record(number=row.number, values=values, outcome=OUTCOME_REJECTED, reasons=[str(message)],
-                     credit_code=code, name=name)
-        return
-    created_ids.append(case.pk)
-    tally.record(number=row.number, values=values, outcome=OUTCOME_CREATED, credit_code=code, name=name,
-                 amount=amount, case_ref=case.ref)
-
-
 def _confirmation_due(context: _RunContext, region: str) -> datetime.date:
     if region not in context.due_dates:
         today = timezone.localdate()
@@ -504,9 +339,9 @@ def _confirmation_due(context: _RunContext, region: str) -> datetime.date:
     return context.due_dates[region]
 
 
-def _refund_create(item: RosterRow, *, region: str, quote: AmountQuote, context: _RunContext) -> Case:
+def _refund_create(item: RosterRow, *, roster: RosterImport, region: str, quote: AmountQuote,
+                   context: _RunContext) -> Case:
     """The firm (registered if new) and its refund case, a draft waiting for the firm's confirmation."""
-    roster = context.roster
     actor = roster.created_by
     year = roster.premium_year
     enterprise = enterprise_get_or_create(credit_code=item.credit_code, name=item.name, actor=actor)
@@ -526,45 +361,6 @@ def _refund_create(item: RosterRow, *, region: str, quote: AmountQuote, context:
         confirmation_due=_confirmation_due(context, region),
     )
     return case
-
-
-def _write_rejected_file(roster: RosterImport, header: XlsxRow, problems: list) -> str:
-    """Every rejected and ineligible row, with its row number and reasons, in a workbook no cell of which can
-    start a formula (a roster cell "=1+1" comes back as text)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rejected rows"))
-    titles = [safe_cell_text(_display(v)) for v in header.values]
-    sheet.append([_("Row"), *titles, _("Result"), _("Reasons")])
-    width = len(titles)
-    for number, values, outcome, reasons in problems:
-        cells = [safe_cell_text(v) for v in values[:width]] + [""] * (width - min(len(values), width))
-        sheet.append([number, *cells, str(OUTCOME_LABELS[outcome]),
-                      safe_cell_text("；".join(str(r) for r in reasons))])
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="roster-rejected-")
-    os.close(handle)
-    try:
-        book.save(path)
-        with open(path, "rb") as stored:
-            return default_storage.save(f"rosters/rejected/{roster.pk.hex}.xlsx", File(stored))
-    finally:
-        os.unlink(path)
-
-
-def roster_rejected_file_open(*, roster: RosterImport, actor):
-    """The file of rejected rows, opened for reading; the download is audited."""
-    _require_view(actor)
-    if not roster.rejected_file:
-        raise NotFoundError()
-    handle = roster.rejected_file.open("rb")
-    audit_log(actor=actor, event_type="subsidies.roster_rejected_downloaded", obj=roster,
-              details={"rows": roster.rows_rejected + roster.rows_ineligible})
-    return handle
-
-
-def _require_view(actor) -> None:
-    if not (actor and actor.is_authenticated and not actor.is_applicant
-            and actor.has_perm("subsidies.view_rosterimport")):
-        raise ForbiddenError(_("You may not see roster imports."))
 
 
 # --- the firm's confirmation, and the lapse of unconfirmed refunds ------------------------------------------

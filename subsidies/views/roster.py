@@ -1,28 +1,24 @@
 """Pages: the roster import (upload, preview, import for real, progress, rejected rows) for staff, and the
 firm's page to confirm its 免申即享 refund. Thin: selectors read, services write."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
+from django.views.decorators.http import require_GET, require_http_methods
 
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.core.errors import ApplicationError, NotFoundError
 from guangyuan_jobs.core.pagination import paginate
+from guangyuan_jobs.imports.views import ImportPages, template_download, upload_error
 from subsidies import selectors_roster as selectors
 from subsidies.forms_roster import PreviewFilterForm, RefundConfirmForm, RosterFilterForm, RosterUploadForm
 from subsidies.models import RosterImport
 from subsidies.services import roster as services
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_view(user):
@@ -30,11 +26,11 @@ def _require_view(user):
         raise PermissionDenied
 
 
-def _import_or_404(user, pk) -> RosterImport:
+def _import_or_none(user, pk) -> RosterImport | None:
     try:
         return selectors.roster_import_get_for(user=user, import_id=pk)
     except NotFoundError:
-        raise Http404 from None
+        return None
 
 
 def _add_errors(form, exc: ValidationError, default_field: str | None) -> None:
@@ -50,6 +46,14 @@ def _may_import(user) -> bool:
     return user.has_perm("subsidies.add_rosterimport")
 
 
+pages = ImportPages(
+    services.SPEC, namespace="subsidies", prefix="roster", get=_import_or_none, require_view=_require_view,
+    may_import=_may_import,
+    routes={"detail": "roster_detail", "progress": "roster_progress", "commit": "roster_commit",
+            "rejected": "roster_rejected_download"},
+    rejected_name=lambda job: f"rejected-rows-{job.premium_year}-{job.created_at:%Y%m%d%H%M}.xlsx")
+
+
 @login_required
 @require_GET
 def roster_list(request):
@@ -60,8 +64,7 @@ def roster_list(request):
                                                premium_year=str(filters.get("premium_year") or ""))
     context = paginate(request, imports)
     context.update({"filter_form": form, "may_import": _may_import(request.user),
-                    "rows": [{"roster": r, "progress": selectors.roster_import_progress(r)}
-                             for r in context["page_obj"]]})
+                    "rows": pages.list_rows(context["page_obj"], "roster")})
     return render(request, "subsidies/roster/list.html", context)
 
 
@@ -78,10 +81,8 @@ def roster_new(request):
             roster = services.roster_import_start(file=form.cleaned_data["file"],
                                                   premium_year=form.cleaned_data["premium_year"], dry_run=True,
                                                   actor=request.user)
-        except ValidationError as exc:
-            _add_errors(form, exc, None)
-        except ApplicationError as exc:
-            form.add_error("file" if exc.code.startswith("xlsx_") else None, str(exc.message))
+        except (ValidationError, ApplicationError) as exc:
+            upload_error(form, exc)
         else:
             messages.success(request, _("The roster was received; the preview is being prepared."))
             return redirect("subsidies:roster_detail", pk=roster.pk)
@@ -92,66 +93,11 @@ def roster_new(request):
 @login_required
 @require_GET
 def roster_detail(request, pk):
-    _require_view(request.user)
-    roster = _import_or_404(request.user, pk)
+    roster = pages.job_or_404(request, pk)
     form = PreviewFilterForm(request.GET or None)
-    outcome = form.cleaned_data.get("outcome") if form.is_valid() else ""
-    entries = [e for e in roster.preview if not outcome or e.get("outcome") == outcome]
-    context = paginate(request, entries, per_page=50)
-    context.update({
-        "roster": roster, "progress": selectors.roster_import_progress(roster), "filter_form": form,
-        "outcome_labels": services.OUTCOME_LABELS,
-        "may_commit": (_may_import(request.user) and roster.dry_run
-                       and roster.status == RosterImport.Status.PREVIEWED),
-        "committed": roster.imports.exclude(status=RosterImport.Status.FAILED).first() if roster.dry_run else None,
-        "problems_truncated": roster.rows_rejected + roster.rows_ineligible > services.PREVIEW_PROBLEMS_MAX,
-        "problems_max": services.PREVIEW_PROBLEMS_MAX,
-    })
+    context = pages.detail_context(request, roster, outcome=form.cleaned_data.get("outcome") if form.is_valid() else "")
+    context.update({"roster": roster, "filter_form": form, "outcome_labels": services.OUTCOME_LABELS})
     return render(request, "subsidies/roster/detail.html", context)
-
-
-@login_required
-@require_GET
-def roster_progress(request, pk):
-    """The progress bar, polled by htmx every second while the import runs; when it ends the page reloads once
-    to show the results."""
-    _require_view(request.user)
-    roster = _import_or_404(request.user, pk)
-    progress = selectors.roster_import_progress(roster)
-    response = render(request, "subsidies/roster/_progress.html", {"roster": roster, "progress": progress})
-    if progress.done and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@login_required
-@require_POST
-def roster_commit(request, pk):
-    _require_view(request.user)
-    preview = _import_or_404(request.user, pk)
-    try:
-        roster = services.roster_import_commit(preview=preview, actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("subsidies:roster_detail", pk=preview.pk)
-    messages.success(request, _("The import has started."))
-    return redirect("subsidies:roster_detail", pk=roster.pk)
-
-
-@login_required
-@require_GET
-def roster_rejected_download(request, pk):
-    _require_view(request.user)
-    roster = _import_or_404(request.user, pk)
-    try:
-        handle = services.roster_rejected_file_open(roster=roster, actor=request.user)
-    except NotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, content_type=XLSX,
-                            filename=f"rejected-rows-{roster.premium_year}-{roster.created_at:%Y%m%d%H%M}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -159,13 +105,8 @@ def roster_rejected_download(request, pk):
 def roster_template(request):
     """An empty roster with the column titles the import looks for."""
     _require_view(request.user)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Roster"))
-    sheet.append([titles[0] for titles in services.COLUMNS.values()])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, content_type=XLSX, filename="wgfh-roster-template.xlsx")
+    return template_download([titles[0] for titles in services.COLUMNS.values()], sheet=_("Roster"),
+                             filename="wgfh-roster-template.xlsx")
 
 
 # --- the firm's side ----------------------------------------------------------------------------------------
@@ -228,9 +169,9 @@ urlpatterns = [
     path("roster/new/", roster_new, name="roster_new"),
     path("roster/template.xlsx", roster_template, name="roster_template"),
     path("roster/<uuid:pk>/", roster_detail, name="roster_detail"),
-    path("roster/<uuid:pk>/progress/", roster_progress, name="roster_progress"),
-    path("roster/<uuid:pk>/import/", roster_commit, name="roster_commit"),
-    path("roster/<uuid:pk>/rejected.xlsx", roster_rejected_download, name="roster_rejected_download"),
+    path("roster/<uuid:pk>/progress/", pages.progress_view, name="roster_progress"),
+    path("roster/<uuid:pk>/import/", pages.commit_view, name="roster_commit"),
+    path("roster/<uuid:pk>/rejected.xlsx", pages.rejected_view, name="roster_rejected_download"),
     path("refunds/", refund_list, name="refund_list"),
     path("refunds/<str:ref>/confirm/", refund_confirm, name="refund_confirm"),
 ]

@@ -44,6 +44,8 @@ CASE_STAFF = frozenset(
     {"intake", "policy", "archive", "entry", "reviewer", "approver", "finance", "manager", "auditor"}
 )
 PEOPLE_STAFF = CASE_STAFF - {"policy"}
+# Staff who see entrepreneurship events (startup_events/roles.py); the policy officers also organise them.
+EVENT_VIEWERS = frozenset({"intake", "policy", "entry", "manager", "auditor"})
 
 MATRIX: dict[str, Access] = {
     "home": Access(get=SIGNED_IN, post=SIGNED_IN),
@@ -216,6 +218,9 @@ MATRIX: dict[str, Access] = {
         post={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
     ),
     "entrepreneurship:credit_line_list": Access(get={"manager", "bank"}, post={"bank"}),
+    "entrepreneurship:credit_line_detail": Access(get={"manager", "bank"}),
+    "entrepreneurship:application_walk_in": Access(get={"intake", "entry"}, post={"intake", "entry"}),
+    "entrepreneurship:city_figures": Access(get={"manager", "policy"}, post={"manager", "policy"}),
     "entrepreneurship:upload_list": Access(
         get={"entry", "reviewer", "approver", "finance", "auditor", "bank", "cangxi"}, post={"bank"}
     ),
@@ -223,6 +228,35 @@ MATRIX: dict[str, Access] = {
     "entrepreneurship:upload_progress": Access(get=NOBODY),
     "entrepreneurship:upload_confirm": Access(post=NOBODY),
     "entrepreneurship:upload_claim": Access(post=NOBODY),
+    "startup_parks:park_list": Access(get={"enterprise", "institution", "entry", "reviewer", "approver", "manager",
+                                           "auditor", "cangxi"}),
+    "startup_parks:park_new": Access(get={"enterprise", "institution", "entry"},
+                                     post={"enterprise", "institution", "entry"}),
+    "startup_parks:due_list": Access(get={"entry", "reviewer", "approver", "manager", "auditor", "cangxi"}),
+    "startup_parks:park_detail": Access(get={"enterprise", "entry", "reviewer", "approver", "manager", "auditor"}),
+    "startup_parks:park_apply": Access(get={"enterprise"}, post={"enterprise"}),
+    "startup_parks:park_reevaluate": Access(post={"reviewer", "approver"}),
+    "startup_parks:resident_add": Access(post={"enterprise", "entry"}),
+    "startup_parks:resident_move_out": Access(post={"enterprise", "entry"}),
+    "startup_parks:jobs_report": Access(post={"enterprise", "entry"}),
+    "startup_parks:application_detail": Access(
+        get={"enterprise", "entry", "reviewer", "approver", "manager", "auditor"}
+    ),
+    "startup_parks:evaluation_submit": Access(post={"reviewer"}),
+    "startup_parks:application_decide": Access(post={"approver"}),
+    "startup_parks:evidence_add": Access(post={"enterprise"}),
+    "startup_parks:evidence_download": Access(
+        get={"enterprise", "entry", "reviewer", "approver", "manager", "auditor"}
+    ),
+    "startup_events:event_list": Access(get=APPLICANTS | EVENT_VIEWERS),
+    "startup_events:event_new": Access(get={"policy"}, post={"policy"}),
+    "startup_events:event_detail": Access(get=APPLICANTS | EVENT_VIEWERS),
+    "startup_events:event_action": Access(post={"policy"}),
+    "startup_events:event_register": Access(post=APPLICANTS | {"policy"}),
+    "startup_events:attendance": Access(post={"policy"}),
+    "startup_events:outcome": Access(post={"policy"}),
+    "startup_events:contest": Access(post={"policy"}),
+    "startup_events:winners": Access(get=EVERYONE),
     "priority_groups:person_list": Access(get={"entry", "manager", "auditor", "groups"}),
     "priority_groups:person_add": Access(get={"groups"}, post={"groups"}),
     "priority_groups:person_detail": Access(get={"entry", "manager", "auditor", "groups"}),
@@ -373,6 +407,18 @@ MATRIX: dict[str, Access] = {
     "entrepreneurship-loan-subsidy": Access(
         get={"applicant", "intake", "entry", "reviewer", "approver", "finance", "manager", "auditor", "bank"}
     ),
+    "startup-parks-park-list": Access(get=SIGNED_IN),
+    "startup-parks-park-detail": Access(get={"enterprise", "entry", "reviewer", "approver", "manager", "auditor"}),
+    "startup-parks-apply": Access(post={"enterprise"}),
+    "startup-parks-application-detail": Access(
+        get={"enterprise", "entry", "reviewer", "approver", "manager", "auditor"}
+    ),
+    "startup-events-event-list": Access(get=APPLICANTS | EVENT_VIEWERS),
+    "startup-events-event-detail": Access(get=APPLICANTS | EVENT_VIEWERS),
+    "startup-events-event-register": Access(post=APPLICANTS | {"policy"}),
+    "entrepreneurship-credit-line-list": Access(get={"manager", "bank"}, post={"bank"}),
+    "entrepreneurship-credit-line-detail": Access(get={"manager", "bank"}),
+    "entrepreneurship-credit-line-draw": Access(post={"bank"}),
     "api_person_list": Access(get={"entry", "manager", "auditor", "groups"}),
     "api_person_file": Access(get={"entry", "manager", "auditor", "groups"}),
     "api_person_services": Access(post={"groups"}),

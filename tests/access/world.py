@@ -168,7 +168,7 @@ def _first(model, **filters):
 def _app_objects() -> dict[str, dict]:
     """One object per route of the business apps, from their demo data (each app's own tests cover the
     district and ownership of these objects in depth)."""
-    from entrepreneurship.models import Loan, SubsidyUpload
+    from entrepreneurship.models import CreditLine, Loan, SubsidyUpload
     from guangyuan_jobs.notices.models import Notice
     from integrity.models import Finding, Recovery, RiskRule, SourceImport
     from monitoring.models import MonthlyReturn
@@ -229,9 +229,32 @@ def _app_objects() -> dict[str, dict]:
     loan = _first(Loan)
     give("entrepreneurship:loan_detail entrepreneurship:loan_action entrepreneurship-loan-detail "
          "entrepreneurship-loan-action entrepreneurship-loan-subsidy", ref=loan.ref)
+    line = _first(CreditLine)
+    give("entrepreneurship:credit_line_detail entrepreneurship-credit-line-detail entrepreneurship-credit-line-draw",
+         code=line.code)
+    from startup_events.models import Event as StartupEvent
+
+    open_event = _first(StartupEvent, status="open")
+    give("startup_events:event_detail startup_events:event_action startup_events:event_register "
+         "startup_events:attendance startup_events:outcome startup_events:contest startup-events-event-detail "
+         "startup-events-event-register", ref=open_event.ref)
+    give("startup_events:winners", ref=_first(StartupEvent, event_type="contest", status="closed").ref)
     upload = _first(SubsidyUpload)
     give("entrepreneurship:upload_detail entrepreneurship:upload_progress entrepreneurship:upload_confirm "
          "entrepreneurship:upload_claim", pk=upload.pk if upload else uuid.uuid4())
+
+    from startup_parks.models import CertificationApplication as ParkApplication
+    from startup_parks.models import Park, Resident
+
+    park = _first(Park, status="certified")
+    give("startup_parks:park_detail startup_parks:park_apply startup_parks:park_reevaluate startup_parks:resident_add "
+         "startup_parks:jobs_report startup-parks-park-detail startup-parks-apply", ref=park.ref)
+    give("startup_parks:resident_move_out", ref=park.ref, pk=_first(Resident, park=park).pk)
+    park_application = _first(ParkApplication, park=park)
+    give("startup_parks:application_detail startup_parks:evaluation_submit startup_parks:application_decide "
+         "startup_parks:evidence_add startup-parks-application-detail", ref=park_application.ref)
+    give("startup_parks:evidence_download", ref=park_application.ref,
+         pk=park_application.evidence.order_by("pk").first().pk)
 
     membership = _first(GroupMembership)
     person = membership.person_id

@@ -15,7 +15,15 @@ from django.test import override_settings
 
 from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.casework import services
-from guangyuan_jobs.casework.models import BatchItem, BatchJob, Case, CaseStatus, MissingMaterial, Payment
+from guangyuan_jobs.casework.models import (
+    BatchItem,
+    BatchJob,
+    Case,
+    CaseStatus,
+    CaseTransition,
+    MissingMaterial,
+    Payment,
+)
 from guangyuan_jobs.casework.rules import reference_new
 from guangyuan_jobs.casework.services import batches
 from guangyuan_jobs.casework.tasks import batch_run
@@ -94,24 +102,27 @@ def test_batch_approval_in_chunks_with_reasons_and_a_rerun_does_nothing_twice(cr
 @override_settings(CASEWORK_BATCH_CHUNK_SIZE=CHUNK)
 def test_a_failing_chunk_leaves_the_job_failed_and_a_rerun_resumes(crew, monkeypatch):
     n, job, skipped = prepare_mixed_batch(crew)
-    real_insert_select = batches._insert_select
+    real_record = batches._record_outcomes
     calls = {"n": 0}
 
-    def flaky(model, columns, rows):
-        if model is Payment:  # the last write of a chunk: everything before it in the chunk is undone
-            calls["n"] += 1
-            if calls["n"] >= 2:
-                raise RuntimeError("database went away")
-        return real_insert_select(model, columns, rows)
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] >= 2:  # the last writes of the second chunk: everything before them in the chunk is undone
+            raise RuntimeError("database went away")
+        return real_record(**kwargs)
 
-    monkeypatch.setattr(batches, "_insert_select", flaky)
+    monkeypatch.setattr(batches, "_record_outcomes", flaky)
     with pytest.raises(RuntimeError):
         batch_run.delay(str(job.pk))
     job.refresh_from_db()
     assert job.status == BatchJob.Status.FAILED and "database went away" in job.error
     assert job.items.exclude(outcome=BatchItem.Outcome.PENDING).count() == CHUNK  # the first chunk stands
+    # The first chunk's moves and the five approved by hand; none of the second chunk's writes.
+    moved = job.applied + skipped["stale"]
+    assert AuditEvent.objects.filter(event_type="case.approve").count() == moved
+    assert Payment.objects.count() == CaseTransition.objects.filter(action="approve").count() == moved
 
-    monkeypatch.setattr(batches, "_insert_select", real_insert_select)
+    monkeypatch.setattr(batches, "_record_outcomes", real_record)
     batch_run.delay(str(job.pk))
     assert_mixed_batch_done(n, job, skipped, crew)
 
@@ -272,8 +283,8 @@ def test_set_based_rows_match_a_single_transition_and_the_chunk_queries_do_not_g
                                                                                   django_assert_max_num_queries):
     cases = many_reviewed(crew, 2 * CHUNK)
     job = services.batch_start(action="approve", actor=crew.approver, comment="同意", case_refs=[c.ref for c in cases])
-    # Two chunks of 150 cases: each a handful of statements, whatever its size (no statement per case).
-    with django_assert_max_num_queries(40):
+    # Two chunks of 150 cases: each a dozen statements, whatever its size (no statement per case).
+    with django_assert_max_num_queries(50):
         services.batch_process(job_id=job.pk)
     case = Case.objects.get(pk=cases[7].pk)
     event = AuditEvent.objects.get(event_type="case.approve", object_id=case.ref)
@@ -289,3 +300,62 @@ def test_set_based_rows_match_a_single_transition_and_the_chunk_queries_do_not_g
     # Every payment order points to its own case's approval event.
     events = dict(AuditEvent.objects.filter(event_type="case.approve").values_list("object_id", "pk"))
     assert {p.case.ref: p.approval_event_id for p in Payment.objects.select_related("case")} == events
+
+
+def _written_rows(case: Case) -> dict:
+    """What a batch approval wrote for `case`, with the ids and times that differ from one run to another left
+    out, and whether its payment order points to its own approval event."""
+    case.refresh_from_db()
+    event = AuditEvent.objects.get(object_type="casework.case", object_id=case.ref, event_type="case.approve")
+    details = {k: v for k, v in event.details.items() if k != "batch"}
+    payment = (Payment.objects.filter(case=case).values("amount", "status", "approval_event_id", "failure_reason")
+               .first())
+    if payment is not None:
+        payment["links_its_event"] = payment.pop("approval_event_id") == event.pk
+    return {
+        "case": (case.status, case.version, case.approved_by_id, case.first_approved_by_id, case.decided_at is None),
+        "timeline": list(case.transitions.values_list("action", "from_status", "to_status", "actor", "comment")),
+        "event": (event.actor_id, event.actor_username, event.outcome, event.source_ip, details),
+        "payment": payment,
+    }
+
+
+@pytest.mark.postgres
+@override_settings(CASEWORK_BATCH_CHUNK_SIZE=CHUNK)
+def test_postgresql_one_statement_writes_the_same_rows_as_the_generic_path(require_postgres, reference_data,
+                                                                          monkeypatch):
+    """PostgreSQL writes a move's timeline entries, audit events and payment orders in one statement; SQLite
+    runs one INSERT ... SELECT each. Both, run here on the same kinds of cases, write the same rows: a plain
+    approval (with its payment order) and a first of two approvals (no order), with the approver's
+    maker-checker and missing-material skips alike."""
+    from tests.casework.conftest import set_parameter
+
+    crew = Crew()
+    set_parameter("casework.dual_approval_threshold", "5000.00", value_type="decimal", region="510802")
+
+    def run(one_statement: bool) -> list[dict]:
+        monkeypatch.setattr(batches, "_writes_in_one_statement", lambda: one_statement)
+        cases = many_reviewed(crew, CHUNK + 10)  # two chunks
+        big = cases[:5]
+        Case.objects.filter(pk__in=[c.pk for c in big]).update(approved_amount="8000.00")
+        Case.objects.filter(pk=cases[5].pk).update(reviewed_by=crew.approver)
+        MissingMaterial.objects.create(case=cases[6], material_code="BANK", label="银行卡", due_date="2099-01-01",
+                                       requested_by=crew.intake)
+        job = services.batch_start(action="approve", actor=crew.approver, comment="同意",
+                                   case_refs=[c.ref for c in cases])
+        services.batch_process(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.applied, job.skipped) == (len(cases) - 2, 2)
+        reasons = dict(job.items.values_list("case", "reason"))
+        assert (reasons[big[0].pk], reasons[cases[5].pk], reasons[cases[6].pk]) == (
+            "first_approval", "maker_checker", "materials_missing")
+        moved = [c for c in cases if c.pk not in (cases[5].pk, cases[6].pk)]
+        return [_written_rows(c) for c in moved]
+
+    generic, one_statement = run(False), run(True)
+    assert one_statement == generic
+    assert generic[0]["event"][4] == {"from": {"status": "reviewed", "version": 4},
+                                      "to": {"status": "reviewed", "version": 5}, "comment": "同意", "stage": "first"}
+    assert generic[0]["payment"] is None and generic[0]["case"][3] == crew.approver.pk
+    assert generic[-1]["payment"] == {"amount": TEST_AMOUNT, "status": "pending", "failure_reason": "",
+                                      "links_its_event": True}

@@ -15,6 +15,7 @@ from stdnum.cn import ric
 
 from guangyuan_jobs.accounts.models import User
 from guangyuan_jobs.accounts.services import applicant_account_create, staff_create
+from guangyuan_jobs.casework.kinds import payment_holds
 from guangyuan_jobs.casework.models import Case, CaseStatus
 from guangyuan_jobs.casework.services import case_submit, case_transition
 from guangyuan_jobs.core.discovery import app_modules
@@ -64,7 +65,8 @@ ENTERPRISE_KINDS = ("WGFH", "XNJY")
 
 def _id_number(rng: random.Random, region: str, index: int) -> str:
     code = region if region != "510800" else "510802"
-    birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 38))
+    # Born 1980-2001: of working age, and far enough from retirement that every person kind applies.
+    birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 22))
     body = f"{code}{birth:%Y%m%d}{index % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
@@ -242,4 +244,6 @@ class Command(BaseCommand):
             self.to_publish.setdefault(case.kind, []).append(case.ref)
             return
         step("publicize", "approver")
+        if payment_holds([case.pk]):
+            return  # paid another way (a monthly subsidy, month by month in payment batches)
         step("pay", "finance")
