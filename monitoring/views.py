@@ -53,7 +53,7 @@ UNIT_LABELS = {
     "people": gettext_lazy("people"), "firms": gettext_lazy("firms"), "yuan": gettext_lazy("yuan"),
     "cases": gettext_lazy("cases"), "posts": gettext_lazy("posts"), "percent": "%",
     "person_times": gettext_lazy("person-times"), "warnings": gettext_lazy("warnings"),
-    "loans": gettext_lazy("loans"),
+    "loans": gettext_lazy("loans"), "parks": gettext_lazy("parks"), "events": gettext_lazy("events"),
 }
 
 

@@ -41,7 +41,7 @@ def _drilldown(query: IndicatorQuery) -> str:
 
 
 INDICATORS = (
-    Indicator("startup_events.events_held", _("Entrepreneurship events held"), SECTION, "cases", events_held,
+    Indicator("startup_events.events_held", _("Entrepreneurship events held"), SECTION, "events", events_held,
               _drilldown, order=60),
     Indicator("startup_events.attendance", _("Entrepreneurship events, attendance"), SECTION, "person_times",
               attendance, _drilldown, order=70),

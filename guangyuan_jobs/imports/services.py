@@ -176,7 +176,7 @@ class ImportSpec:
     def enqueue(self, job) -> None:
         job_id = str(job.pk)
         task = import_string(self.task)
-        transaction.on_commit(lambda: task.delay(job_id))
+        transaction.on_commit(lambda: task.delay(job_id), robust=True)  # else resumed: the apps list it in jobs.py
 
 
 # --- starting ---------------------------------------------------------------------------------------------------

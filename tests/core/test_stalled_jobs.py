@@ -27,7 +27,9 @@ def later(minutes: int) -> datetime.datetime:
 
 
 def test_every_job_model_with_a_task_is_listed():
-    assert {job.model for job in resumable_jobs()} >= {"casework.BatchJob", "reports.ExportJob", "subsidies.PolicyPush"}
+    assert {job.model for job in resumable_jobs()} >= {
+        "casework.BatchJob", "reports.ExportJob", "subsidies.PolicyPush", "subsidies.RosterImport",
+        "priority_groups.PersonRosterImport", "integrity.SourceImport"}
 
 
 @pytest.mark.django_db
