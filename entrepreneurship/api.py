@@ -31,10 +31,10 @@ from entrepreneurship.services.applications import loan_applicant_find, loan_app
 from entrepreneurship.services.credit_lines import credit_line_create
 from entrepreneurship.services.loans import loan_act
 from entrepreneurship.services.subsidy import loan_quarter_subsidy, subsidy_contract
+from guangyuan_jobs.casework.services.idempotency import idempotent_call, request_fingerprint
 from guangyuan_jobs.core.api import query_filters
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
 from guangyuan_jobs.registry.models import Region
-from subsidies.services.claims import idempotent_call, request_fingerprint
 
 # The one Idempotency-Key mechanism (casework.IdempotencyKey rows), as the subsidy claims API uses it.
 IDEMPOTENCY_SCOPE = "entrepreneurship.api.application_create"

@@ -323,7 +323,7 @@ CELERY_BEAT_SCHEDULE = {
     "resume-stalled-jobs": {"task": "guangyuan_jobs.core.tasks.stalled_jobs_resume", "schedule": 300},
     "purge-expired-exports": {"task": "guangyuan_jobs.reports.tasks.purge_expired_exports", "schedule": 3600},
     "lapse-unconfirmed-refunds": {"task": "subsidies.tasks.roster_refunds_lapse", "schedule": 3600},
-    "purge-idempotency-keys": {"task": "subsidies.tasks.idempotency_keys_purge", "schedule": 3600},
+    "purge-idempotency-keys": {"task": "guangyuan_jobs.casework.tasks.idempotency_keys_purge", "schedule": 3600},
     # Nightly screening of open and approved-unpaid cases by the risk rules (integrity).
     "integrity-nightly-screening": {"task": "integrity.tasks.screen_open_cases",
                                     "schedule": crontab(hour=2, minute=30)},

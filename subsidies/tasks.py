@@ -65,14 +65,6 @@ def roster_refunds_notify(case_ids: list[int], event: str) -> int:
     return refund_notify(case_ids=case_ids, event=event)
 
 
-@shared_task(name="subsidies.tasks.idempotency_keys_purge")
-def idempotency_keys_purge() -> int:
-    """Periodic: forget the API's Idempotency-Keys past their retention."""
-    from subsidies.services.claims import idempotency_keys_purge as purge
-
-    return purge()
-
-
 @shared_task(name="subsidies.tasks.roster_refunds_lapse")
 def roster_refunds_lapse() -> int:
     """Periodic: lapse the direct refunds their firms did not confirm in time."""

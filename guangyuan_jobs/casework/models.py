@@ -235,7 +235,9 @@ class BatchItem(models.Model):
         APPLIED = "applied", _("Done")
         SKIPPED = "skipped", _("Skipped")
 
-    job = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="items")
+    # No index on `job` alone nor on `outcome`: the unique (job, case) index serves every lookup by job, and an
+    # outcome update that touches no indexed column can be written in place (a HOT update on PostgreSQL).
+    job = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="items", db_index=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     seen_version = models.PositiveIntegerField()
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
@@ -245,7 +247,6 @@ class BatchItem(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["job", "case"], name="batch_item_unique_case")]
-        indexes = [models.Index(fields=["job", "outcome"], name="batch_item_job_outcome_idx")]
 
 
 class IdempotencyKey(models.Model):

@@ -43,3 +43,11 @@ def batch_run(self, job_id: str) -> None:
             services.batch_fail(job_id=job_id, error=f"{exc.__class__.__name__}: {exc}")
             raise
         raise self.retry(exc=exc, countdown=2 ** self.request.retries * 10) from exc
+
+
+@shared_task(name="guangyuan_jobs.casework.tasks.idempotency_keys_purge")
+def idempotency_keys_purge() -> int:
+    """Periodic: forget the Idempotency-Keys past their retention."""
+    from guangyuan_jobs.casework.services.idempotency import idempotency_keys_purge as purge
+
+    return purge()

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.casework.services.cases import savepoints_elided
+from guangyuan_jobs.casework.services.idempotency import idempotent_call, request_fingerprint
 from guangyuan_jobs.core.api import optional_choice, optional_text, query_filters
 from guangyuan_jobs.policy.selectors import policy_reads_cached
 from guangyuan_jobs.registry.models import Region
@@ -128,9 +129,9 @@ class ClaimListCreateApi(generics.GenericAPIView):
         if key is None:
             status, body = file_claim()
             return Response(body, status=status)
-        return _replayed(services.idempotent_call(
+        return _replayed(idempotent_call(
             actor=user, scope="subsidies.api.claim_create", key=key,
-            request_hash=services.request_fingerprint(request.data), call=_in_one_transaction(file_claim)))
+            request_hash=request_fingerprint(request.data), call=_in_one_transaction(file_claim)))
 
 
 class ClaimDetailApi(APIView):
@@ -179,9 +180,9 @@ class ClaimSubmitApi(APIView):
         if key is None:
             status, body = submit()
             return Response(body, status=status)
-        return _replayed(services.idempotent_call(
+        return _replayed(idempotent_call(
             actor=user, scope="subsidies.api.claim_submit", key=key,
-            request_hash=services.request_fingerprint({"ref": ref, "body": request.data}),
+            request_hash=request_fingerprint({"ref": ref, "body": request.data}),
             call=_in_one_transaction(submit)))
 
 

@@ -19,6 +19,7 @@ from guangyuan_jobs.casework.forms import AttachmentForm
 from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.casework.selectors import kind_label
+from guangyuan_jobs.casework.services.idempotency import idempotent_call, request_fingerprint
 from guangyuan_jobs.core.errors import ApplicationError, NotFoundError
 from guangyuan_jobs.core.pagination import paginate
 from guangyuan_jobs.registry.models import Region
@@ -52,7 +53,7 @@ def _kind_or_404(user, code: str):
 
 
 def _fingerprint(request) -> str:
-    return services.request_fingerprint({k: request.POST.getlist(k) for k in request.POST if k not in CSRF_AND_KEY})
+    return request_fingerprint({k: request.POST.getlist(k) for k in request.POST if k not in CSRF_AND_KEY})
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -116,7 +117,7 @@ def claim_form(request, kind):
         return 201, {"ref": case.ref, "submitted": submit}
 
     try:
-        outcome = services.idempotent_call(actor=user, scope="subsidies.page.claim_create",
+        outcome = idempotent_call(actor=user, scope="subsidies.page.claim_create",
                                            key=context["idempotency_key"], request_hash=_fingerprint(request),
                                            call=file_claim)
     except ValidationError as exc:
@@ -199,7 +200,7 @@ def claim_submit(request, ref):
     try:
         case = services.claim_submit(case=case, actor=request.user,
                                      idempotency_key=request.POST.get("idempotency_key") or None,
-                                     request_hash=services.request_fingerprint({"ref": case.ref}))
+                                     request_hash=request_fingerprint({"ref": case.ref}))
     except NotFoundError:
         raise Http404 from None
     except ApplicationError as exc:

@@ -286,7 +286,8 @@ def _app_objects() -> dict[str, dict]:
     warning = _first(LayoffWarning)
     give("monitoring:warning_detail monitoring:warning_transition monitoring-warning-transition", ref=warning.ref)
 
-    finding, recovery = _first(Finding), _first(Recovery)
+    # An open finding: the one a verifier decides on its page.
+    finding, recovery = _first(Finding, status=Finding.Status.OPEN), _first(Recovery)
     give("integrity:finding_detail integrity:finding_assign integrity_api_finding_detail "
          "integrity_api_finding_decision", ref=finding.ref)
     give("integrity:recovery_plan integrity:recovery_detail integrity_api_recovery_detail "
