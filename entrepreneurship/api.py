@@ -4,7 +4,6 @@ makes a retried filing safe. A loan's bank and the guarantee fund move the loan;
 may see (a bank its own only) and a loan's subsidy for a quarter. Collective credit lines: listed, read with
 their drawn loans, granted by a bank's staff, and drawn on at disbursement."""
 
-from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -56,7 +55,7 @@ def _walk_in(user, loan_type: str, values: dict | None) -> dict:
     if values.get("region"):
         region = Region.objects.filter(pk=values["region"], pk__startswith="5108").first()
         if region is None:
-            raise ValidationError({"applicant": {"region": [_("Choose a district of Guangyuan.")]}})
+            raise serializers.ValidationError({"applicant": {"region": [_("Choose a district of Guangyuan.")]}})
     applicant = loan_applicant_find(loan_type=loan_type, actor=user, id_number=values.get("id_number", ""),
                                     credit_code=values.get("credit_code", ""), name=values.get("name", ""),
                                     region=region)

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.registry.services import person_set_bank_account
-from subsidies.models import PaymentBatch, PublicNotice
+from subsidies.models import PaymentBatch, PublicNotice, SubsidyInstalment
+from subsidies.services.payments import instalment_reference
 from tests.e2e.helpers import applicant_login
 from tests.factories import PASSWORD, make_user
 
@@ -179,8 +180,12 @@ def test_unemployment_subsidy_from_claim_with_missing_material_to_payment(page, 
     new.locator("select[name=fund_source]").select_option("ui_fund")
     new.locator("button[type=submit]").click()
     expect(page.locator("[data-testid=batch-status]")).to_be_visible()
+    # 失业补助金 is paid month by month: every month already due is one transfer of this batch.
+    months = [instalment_reference(ref, m) for m in SubsidyInstalment.objects.filter(case__ref=ref)
+              .order_by("month").values_list("month", flat=True)]
+    assert months and all(m.startswith(ref) for m in months)
     expect(page.locator("[data-testid=batch-items]")).to_contain_text(ref)
-    expect(page.locator("[data-testid=batch-count]")).to_have_text("1")
+    expect(page.locator("[data-testid=batch-count]")).to_have_text(str(len(months)))
     batch_url = page.url
     batch_action(page, "lock")
     expect(page.locator("[data-testid=batch-actions] input[value=approve]")).to_have_count(0)  # maker-checker
@@ -195,12 +200,12 @@ def test_unemployment_subsidy_from_claim_with_missing_material_to_payment(page, 
     with open(download.value.path(), "rb") as handle:
         bank_file = load_workbook(io.BytesIO(handle.read()), read_only=True)
     cells = [str(c) for row in bank_file.active.iter_rows(values_only=True) for c in row if c is not None]
-    assert ref in cells
+    assert set(months) <= set(cells)
 
     # 8. The bank's return file says paid; the batch reconciles and balances.
     return_form = page.locator("[data-testid=return-form]")
     return_form.locator("input[name=file]").set_input_files(
-        {"name": "回盘.xlsx", "mimeType": XLSX, "buffer": return_file([(ref, "成功", "")])})
+        {"name": "回盘.xlsx", "mimeType": XLSX, "buffer": return_file([(month, "成功", "") for month in months])})
     return_form.locator("button[type=submit]").click()
     expect(page.locator("[data-testid=batch-status]")).to_have_text("已对账")
     expect(page.locator("[data-testid=reconciliation]")).to_contain_text("平衡")

@@ -70,6 +70,10 @@ def test_refusals(crew):
     firm = walk_in(crew, crew.intake, loan_type="enterprise", applicant={"credit_code": make_credit_code(seq=88)},
                    current_staff="10", new_hires="3")
     assert firm.status_code == 400 and firm.json()["error"]["code"] == "applicant_unknown"
+    # A district outside Guangyuan.
+    away = walk_in(crew, crew.intake, applicant={"id_number": make_id_number(region="510811", seq=732),
+                                                 "name": "王建国", "region": "110101"})
+    assert away.status_code == 400 and "applicant" in away.json()["error"]["fields"]
     # A clerk of 苍溪 may not file for a borrower of 利州.
     cangxi = make_user("intake", region_code="510824")
     assert walk_in(crew, cangxi).status_code == 403
