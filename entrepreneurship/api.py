@@ -33,7 +33,7 @@ from entrepreneurship.services.subsidy import loan_quarter_subsidy, subsidy_cont
 from guangyuan_jobs.casework.services.idempotency import idempotent_call, request_fingerprint
 from guangyuan_jobs.core.api import query_filters
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
-from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import city_regions
 
 # The one Idempotency-Key mechanism (casework.IdempotencyKey rows), as the subsidy claims API uses it.
 IDEMPOTENCY_SCOPE = "entrepreneurship.api.application_create"
@@ -53,7 +53,7 @@ def _walk_in(user, loan_type: str, values: dict | None) -> dict:
     values = values or {}
     region = None
     if values.get("region"):
-        region = Region.objects.filter(pk=values["region"], pk__startswith="5108").first()
+        region = city_regions().filter(pk=values["region"]).first()
         if region is None:
             raise serializers.ValidationError({"applicant": {"region": [_("Choose a district of Guangyuan.")]}})
     applicant = loan_applicant_find(loan_type=loan_type, actor=user, id_number=values.get("id_number", ""),

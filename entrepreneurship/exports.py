@@ -29,7 +29,7 @@ from entrepreneurship.models import (
 )
 from entrepreneurship.selectors import DEFAULT_STATUSES, loan_scope
 from entrepreneurship.services import figures
-from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import city_region_names
 from guangyuan_jobs.reports.registry import (
     DATE,
     MONEY,
@@ -66,7 +66,7 @@ def _bank_labels():
 
 
 def _region_labels():
-    return dict(Region.objects.filter(code__startswith="5108").values_list("code", "name"))
+    return city_region_names()
 
 
 class LoanFilterForm(ReportFilterForm):

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import city_region_names
 from guangyuan_jobs.reports.registry import (
     DATE,
     MONEY,
@@ -48,7 +48,7 @@ def _level_labels():
 
 
 def _region_labels():
-    return dict(Region.objects.filter(code__startswith="5108").values_list("code", "name"))
+    return city_region_names()
 
 
 class EventYearForm(ReportFilterForm):

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import city_region_names
 from guangyuan_jobs.reports.registry import DATE, NUMBER, Column, ReportDefinition, ReportFilterForm, register_report
 from startup_parks.models import Park, ParkKind, ParkLevel, ParkStatus
 from startup_parks.selectors import park_scope, with_figures
@@ -43,7 +43,7 @@ register_report(ReportDefinition(
         Column(_("Kind"), "kind", width=30, labels=lambda: dict(ParkKind.choices)),
         Column(_("Level"), "level", labels=lambda: dict(ParkLevel.choices)),
         Column(_("District"), "region_id", width=12,
-               labels=lambda: dict(Region.objects.filter(code__startswith="5108").values_list("code", "name"))),
+               labels=city_region_names),
         Column(_("Reference"), "ref", width=22),
         Column(_("Park"), "name", width=30),
         Column(_("Operator"), "operator__name", width=30),

@@ -14,7 +14,7 @@ from entrepreneurship.models import CreditLine, CreditLineHolder, Loan, LoanStat
 from entrepreneurship.selectors import bank_of
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.core.errors import ForbiddenError
-from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import city_regions
 
 
 def credit_line_drawn(line: CreditLine) -> Decimal:
@@ -38,7 +38,7 @@ def credit_line_create(*, data: dict, actor) -> CreditLine:
     holder = str(data.get("holder", ""))
     if holder not in CreditLineHolder.values:
         errors["holder"] = [_("Choose who holds the line.")]
-    region = Region.objects.filter(pk=str(data.get("region", "")), pk__startswith="5108").first()
+    region = city_regions().filter(pk=str(data.get("region", ""))).first()
     if region is None:
         errors["region"] = [_("Choose a district of Guangyuan.")]
     try:

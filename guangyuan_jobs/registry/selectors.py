@@ -63,7 +63,19 @@ def enterprise_size_class_history(enterprise: Enterprise) -> QuerySet[Enterprise
     return enterprise.size_classes.order_by("-valid_from")
 
 
+CITY_CODE = "510800"
+
+
+def city_regions() -> QuerySet[Region]:
+    """Guangyuan itself and every region inside it (GB/T 2260 codes 5108xx)."""
+    return Region.objects.filter(code__startswith=CITY_CODE[:4])
+
+
+def city_region_names() -> dict[str, str]:
+    return dict(city_regions().values_list("code", "name"))
+
+
 def region_choices() -> list[tuple[str, str]]:
     """Guangyuan and its districts and counties, for filter boxes."""
-    return [(r.code, r.name) for r in Region.objects.filter(Q(code="510800") | Q(parent_id="510800"))
+    return [(r.code, r.name) for r in Region.objects.filter(Q(code=CITY_CODE) | Q(parent_id=CITY_CODE))
             .order_by("code")]

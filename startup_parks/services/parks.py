@@ -11,6 +11,7 @@ from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.core.errors import ConflictError, ForbiddenError
 from guangyuan_jobs.core.identifiers import parse_credit_code
 from guangyuan_jobs.registry.models import Enterprise, Region
+from guangyuan_jobs.registry.selectors import CITY_CODE, city_regions
 from startup_parks.models import JobsReport, Park, ParkKind, ParkLevel, Resident
 from startup_parks.selectors import is_operator
 from startup_parks.services.common import fresh_ref, require_visible
@@ -60,7 +61,7 @@ def park_register(*, data: dict, actor) -> Park:
         errors["kind"] = [_("Choose the kind of park.")]
     if level not in ParkLevel.values:
         errors["level"] = [_("Choose the level.")]
-    region = Region.objects.filter(pk=str(data.get("region", "")), pk__startswith="5108").exclude(pk="510800").first()
+    region = city_regions().filter(pk=str(data.get("region", ""))).exclude(pk=CITY_CODE).first()
     if region is None:
         errors["region"] = [_("Choose a district of Guangyuan.")]
     address = str(data.get("address", "")).strip()
