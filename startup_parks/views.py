@@ -85,6 +85,11 @@ def park_new(request):
     return render(request, "startup_parks/parks/new.html", {"form": form})
 
 
+def _park_page(request, park, *, status: int = 200, **extra):
+    """The park's page, with what a refused or invalid form needs shown on it."""
+    return render(request, "startup_parks/parks/detail.html", _park_context(request, park, **extra), status=status)
+
+
 def _park_context(request, park, *, resident_form=None, jobs_form=None, error=None):
     user = request.user
     operator = selectors.is_operator(user, park)
@@ -122,7 +127,7 @@ def _has_award(park) -> bool:
 @require_GET
 def park_detail(request, ref):
     park = _park_or_404(request.user, ref)
-    return render(request, "startup_parks/parks/detail.html", _park_context(request, park))
+    return _park_page(request, park)
 
 
 @login_required
@@ -159,8 +164,7 @@ def park_reevaluate(request, ref):
     try:
         application = certification.reevaluation_open(park=park, actor=request.user)
     except ApplicationError as exc:
-        return render(request, "startup_parks/parks/detail.html",
-                      _park_context(request, park, error=str(exc.message)), status=exc.http_status)
+        return _park_page(request, park, error=str(exc.message), status=exc.http_status)
     messages.success(request, _("Re-evaluation %(ref)s is open.") % {"ref": application.ref})
     return redirect("startup_parks:application_detail", application.ref)
 
@@ -178,14 +182,11 @@ def resident_add(request, ref):
         except ValidationError as exc:
             _form_errors(form, exc)
         except ApplicationError as exc:
-            return render(request, "startup_parks/parks/detail.html",
-                          _park_context(request, park, resident_form=form, error=str(exc.message)),
-                          status=exc.http_status)
+            return _park_page(request, park, resident_form=form, error=str(exc.message), status=exc.http_status)
         else:
             messages.success(request, _("The firm is recorded as a resident."))
             return redirect("startup_parks:park_detail", park.ref)
-    return render(request, "startup_parks/parks/detail.html", _park_context(request, park, resident_form=form),
-                  status=400)
+    return _park_page(request, park, resident_form=form, status=400)
 
 
 @login_required
@@ -202,11 +203,9 @@ def resident_move_out(request, ref, pk):
             raise ValidationError(form.errors)
         parks.resident_move_out(resident=resident, moved_out_on=form.cleaned_data["moved_out_on"], actor=request.user)
     except ValidationError as exc:
-        return render(request, "startup_parks/parks/detail.html",
-                      _park_context(request, park, error=" ".join(sum(exc.message_dict.values(), []))), status=400)
+        return _park_page(request, park, error=" ".join(sum(exc.message_dict.values(), [])), status=400)
     except ApplicationError as exc:
-        return render(request, "startup_parks/parks/detail.html",
-                      _park_context(request, park, error=str(exc.message)), status=exc.http_status)
+        return _park_page(request, park, error=str(exc.message), status=exc.http_status)
     messages.success(request, _("The firm's move-out is recorded."))
     return redirect("startup_parks:park_detail", park.ref)
 
@@ -227,14 +226,11 @@ def jobs_report(request, ref):
         except ValidationError as exc:
             _form_errors(form, exc)
         except ApplicationError as exc:
-            return render(request, "startup_parks/parks/detail.html",
-                          _park_context(request, park, jobs_form=form, error=str(exc.message)),
-                          status=exc.http_status)
+            return _park_page(request, park, jobs_form=form, error=str(exc.message), status=exc.http_status)
         else:
             messages.success(request, _("The jobs are recorded."))
             return redirect("startup_parks:park_detail", park.ref)
-    return render(request, "startup_parks/parks/detail.html", _park_context(request, park, jobs_form=form),
-                  status=400)
+    return _park_page(request, park, jobs_form=form, status=400)
 
 
 def _application_context(request, application, *, error=None, field_errors=None, decision_form=None):
