@@ -9,9 +9,9 @@ with PostgreSQL and Redis on loopback, beside two baselines measured on the same
                 caseworkers read the inbox (the cases list API);
   overload      many more users than the server can serve: answers must be 2xx or 503 with Retry-After.
 Each scenario runs BENCH_LOAD_SECONDS (default 20) with BENCH_LOAD_USERS (default 50) concurrent users (overload:
-BENCH_OVERLOAD_USERS, default 400), and prints requests/s, p50/p95/p99 and errors. Goals: claims at least half
-the bare create's requests/s, p95 under 500 ms, 0 errors, rows == 2xx answers; overload: 503 + Retry-After, no 5xx
-other than 503.
+BENCH_OVERLOAD_USERS, default 400), and prints requests/s, p50/p95/p99 and errors. Goals: claims at least half the
+bare create's requests/s, p95 under 500 ms, 0 errors, rows == 2xx answers; overload: 503 + Retry-After, no 5xx
+other than 503. BENCH_LOAD_SCENARIOS (e.g. "bare create,claims") runs only some of them.
 
 The server: gunicorn (BENCH_WEB_WORKERS, default 2, gthread with BENCH_WEB_THREADS, default 16, threads), load
 shedding on (BENCH_SHED_CONCURRENCY, default 4, requests at work per process; BENCH_SHED_WAIT_MS, default 1000),
@@ -45,6 +45,7 @@ CLAIM = {"category": "not_eligible", "unemployed_since": "2020-04-15", "insured_
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + b"0" * 20_000
 CSRF = "benchcsrftoken0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"[:64]
 GOAL_P95_MS, GOAL_RATIO = 500, 0.5
+SCENARIOS = ("bare JSON", "bare create", "claims", "mixed", "overload")
 
 
 def database_url() -> str:
@@ -73,6 +74,7 @@ def seed(applicants: int, caseworkers: int) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection, transaction
@@ -124,7 +126,7 @@ def seed(applicants: int, caseworkers: int) -> dict:
 
     def session_for(user) -> str:
         store = SessionStore()
-        store.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+        store.update({"_auth_user_id": str(user.pk), "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
                       "_auth_user_hash": user.get_session_auth_hash(),
                       SESSION_STARTED_KEY: datetime.datetime.now(datetime.UTC).isoformat()})
         store.create()
@@ -297,6 +299,7 @@ def orchestrate(out: Path | None) -> list[dict]:
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
     users = int(os.environ.get("BENCH_LOAD_USERS", "50"))
     overload_users = int(os.environ.get("BENCH_OVERLOAD_USERS", "400"))
+    chosen = {n.strip() for n in os.environ.get("BENCH_LOAD_SCENARIOS", ",".join(SCENARIOS)).split(",")}
     env = server_env()
     ensure_database(database_url())
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
@@ -317,6 +320,8 @@ def orchestrate(out: Path | None) -> list[dict]:
     try:
         for name, n_users in (("bare JSON", users), ("bare create", users), ("claims", users), ("mixed", users),
                               ("overload", overload_users)):
+            if name not in chosen:
+                continue
             rec = Recorder()
             before = _sql("SELECT count(*) FROM casework_case WHERE kind = 'SYBZJ'")
             started = time.monotonic()

@@ -153,7 +153,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "guangyuan_jobs.accounts.backends.ModelBackendOneQuery",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -310,6 +310,9 @@ JOBS_RESUME_LIMIT = 500
 # Cases per transaction in a batch job (casework): large enough that per-task overhead vanishes, small enough
 # that row locks are short.
 CASEWORK_BATCH_CHUNK_SIZE = env_int("CASEWORK_BATCH_CHUNK_SIZE", 5000)
+# Tasks a batch job is started with: each runs the job chunk by chunk, taking the chunks no other holds, so a
+# job uses that many worker processes (and database backends) at once.
+CASEWORK_BATCH_WORKERS = max(1, env_int("CASEWORK_BATCH_WORKERS", 2))
 # An API client's Idempotency-Key replays its first response this long, then is purged hourly: far beyond any
 # client's retries (minutes), and past a week-long holiday a phone app may sleep through.
 IDEMPOTENCY_KEY_RETENTION_DAYS = env_int("IDEMPOTENCY_KEY_RETENTION_DAYS", 10)
@@ -341,7 +344,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "guangyuan_jobs.accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -6,6 +6,8 @@ services/claims.py (`on_transition`)."""
 
 import datetime
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -230,12 +232,36 @@ def claim_detail(case):
         return None
 
 
+_shared: ContextVar[dict | None] = ContextVar("subsidies_assessments_shared", default=None)
+
+
+@contextmanager
+def assessments_shared():
+    """Within it each claim is assessed once per language: for a caller that holds still what the rules read
+    (the applicant's row locked, nothing the rules read written meanwhile), such as a claim filed and submitted
+    in one transaction, which casework's submission and the subsidy's own checks would otherwise assess three
+    times over."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def claim_assess(case) -> Assessment:
     """Findings and amount of a claim, in the current language (the applicant's pre-check uses it live)."""
+    shared = _shared.get()
+    slot = (case.pk, translation.get_language())
+    if shared is not None and slot in shared:
+        return shared[slot]
     detail = claim_detail(case)
     if detail is None:
-        return _missing([Finding("details_missing", _("The claim's details are missing."))])
-    return CLAIM_RULES[case.kind].assess(case, detail)
+        assessment = _missing([Finding("details_missing", _("The claim's details are missing."))])
+    else:
+        assessment = CLAIM_RULES[case.kind].assess(case, detail)
+    if shared is not None:
+        shared[slot] = assessment
+    return assessment
 
 
 def _eligibility(case) -> list[str]:

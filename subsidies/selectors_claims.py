@@ -2,6 +2,7 @@
 the applicant or the caseworker is shown about it (findings, the amount and why, the monthly schedule)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -146,10 +147,21 @@ class ClaimOverview:
     amount: dict | None  # {"amount", "explanation", "parameters"}
     estimate: bool  # the amount is the rules' estimate for a claim not yet submitted
     parameters: list[ParameterRow] = field(default_factory=list)
-    instalments: list = field(default_factory=list)
-    benefit_period: BenefitPeriod | None = None
     missing_required: list = field(default_factory=list)  # required materials with no file yet
     no_amount_reason: str = ""  # why the rules give no amount (e.g. the reviewer sets it)
+
+    # An unemployment subsidy's months and benefit period, read when a page shows them (the API does not).
+    @cached_property
+    def instalments(self) -> list:
+        if self.case.kind != "SYBZJ":
+            return []
+        return list(SubsidyInstalment.objects.filter(case=self.case).order_by("month"))
+
+    @cached_property
+    def benefit_period(self) -> BenefitPeriod | None:
+        if self.case.kind != "SYBZJ":
+            return None
+        return BenefitPeriod.objects.filter(case=self.case).order_by("-voided", "-id").first()
 
 
 def claim_overview(*, case: Case, user) -> ClaimOverview:
@@ -171,9 +183,6 @@ def claim_overview(*, case: Case, user) -> ClaimOverview:
                              amount=amount, estimate=editable and amount is not None,
                              parameters=parameter_rows((amount or {}).get("parameters")),
                              no_amount_reason=reason.message if reason and amount is None else "")
-    if case.kind == "SYBZJ":
-        overview.instalments = list(SubsidyInstalment.objects.filter(case=case).order_by("month"))
-        overview.benefit_period = BenefitPeriod.objects.filter(case=case).order_by("-voided", "-id").first()
     if editable:
         kind = next(k for k in SUBSIDY_KINDS if k.code == case.kind)
         supplied = {a.material_code for a in case_attachments(case)}

@@ -259,7 +259,7 @@ def register(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="guangyuan_jobs.accounts.backends.ModelBackendOneQuery")
             messages.success(request, _("Welcome! Your account is ready. Sign in next time with %(username)s.")
                              % {"username": user.username})
             return redirect(settings.LOGIN_REDIRECT_URL)

@@ -8,17 +8,22 @@ from django.db import transaction
 from django.db.models import Max
 
 
-def applicants_notify_later(*, case_ids: Iterable[int], event: str) -> None:
+def applicants_notify_later(*, case_ids: Iterable[int], event: str, transition_ids: list[int] | None = None) -> None:
     """Called inside the move's transaction: the moves themselves (timeline entries) are named now, so a task
-    that runs late, after a later move of the same kind, still tells about each move once."""
+    that runs late, after a later move of the same kind, still tells about each move once. `transition_ids`:
+    the moves, in the order of `case_ids`, when the caller has just made them."""
     from guangyuan_jobs.casework.models import CaseTransition
     from guangyuan_jobs.casework.tasks import notify_applicants
 
     ids = list(case_ids)
     if not ids:
         return
-    moves = list(CaseTransition.objects.filter(case_id__in=ids, action=event).values("case_id")
-                 .annotate(last=Max("id")).order_by("case_id").values_list("last", flat=True))
+    if transition_ids is not None:
+        moves = [move for _case, move in sorted(zip(ids, transition_ids, strict=True))]
+        ids.sort()
+    else:
+        moves = list(CaseTransition.objects.filter(case_id__in=ids, action=event).values("case_id")
+                     .annotate(last=Max("id")).order_by("case_id").values_list("last", flat=True))
     # robust: with the broker down the move stands and the request succeeds; the failure is logged, not a 500.
     transaction.on_commit(lambda: notify_applicants.delay(ids, event, moves), robust=True)
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -23,7 +24,6 @@ from guangyuan_jobs.casework.rules import (
     Action,
     ActorView,
     By,
-    CaseFacts,
     transition_refusal,
 )
 from guangyuan_jobs.core.errors import NotFoundError
@@ -94,7 +94,16 @@ def case_get_for(*, user, ref: str) -> Case:
 
 
 def case_visible(*, user, case: Case) -> bool:
+    if user is not None and user.is_authenticated and user.is_applicant:
+        # An applicant sees exactly their own cases (scope_queryset's rule); a case's applicant never changes,
+        # so the row in hand answers without a query.
+        return user.is_active and _owned_by(user, case)
     return case_scope(Case.objects.filter(pk=case.pk), user=user).exists()
+
+
+def _owned_by(user, case: Case) -> bool:
+    return ((case.applicant_person_id is not None and case.applicant_person_id == user.person_id)
+            or (case.applicant_enterprise_id is not None and case.applicant_enterprise_id == user.enterprise_id))
 
 
 def kind_for(case: Case) -> CaseKind | None:
@@ -107,10 +116,7 @@ def kind_for(case: Case) -> CaseKind | None:
 def actor_view(*, user, case: Case, in_scope: bool | None = None) -> ActorView:
     if user is None or not user.is_authenticated:
         return ActorView(user_id=None, is_applicant=False, permissions=frozenset(), owns_case=False, in_scope=False)
-    owns = user.is_applicant and (
-        (case.applicant_person_id is not None and case.applicant_person_id == user.person_id)
-        or (case.applicant_enterprise_id is not None and case.applicant_enterprise_id == user.enterprise_id)
-    )
+    owns = user.is_applicant and _owned_by(user, case)
     if in_scope is None:
         in_scope = case_visible(user=user, case=case)
     permissions = frozenset(user.get_all_permissions()) if user.is_active else frozenset()
@@ -122,14 +128,35 @@ def actor_view(*, user, case: Case, in_scope: bool | None = None) -> ActorView:
 PAYABLE_STATUSES = (CaseStatus.APPROVED, CaseStatus.PUBLICIZED)
 
 
-def case_facts(case: Case) -> CaseFacts:
-    kind = kind_for(case)
-    return CaseFacts(
-        open_missing=MissingMaterial.objects.filter(case=case, supplied_at__isnull=True).count(),
-        public_notice=kind.public_notice if kind else True,
-        payment_pending=Payment.objects.filter(case=case, status=Payment.Status.PENDING).exists(),
-        payment_hold=payment_holds([case.pk]).get(case.pk, "") if case.status in PAYABLE_STATUSES else "",
-    )
+class _CaseFactsRead:
+    """A case's CaseFacts, each read from the database when a rule first asks for it: most moves (submit,
+    accept, review) need none of them, approval the missing materials, payment the order and its holds."""
+
+    def __init__(self, case: Case):
+        self._case = case
+
+    @cached_property
+    def open_missing(self) -> int:
+        return MissingMaterial.objects.filter(case=self._case, supplied_at__isnull=True).count()
+
+    @cached_property
+    def public_notice(self) -> bool:
+        kind = kind_for(self._case)
+        return kind.public_notice if kind else True
+
+    @cached_property
+    def payment_pending(self) -> bool:
+        return Payment.objects.filter(case=self._case, status=Payment.Status.PENDING).exists()
+
+    @cached_property
+    def payment_hold(self) -> str:
+        case = self._case
+        return payment_holds([case.pk]).get(case.pk, "") if case.status in PAYABLE_STATUSES else ""
+
+
+def case_facts(case: Case) -> _CaseFactsRead:
+    """What the rules need beyond the case's columns (CaseFacts' fields), read only as far as they are used."""
+    return _CaseFactsRead(case)
 
 
 def case_actions_for(*, user, case: Case) -> list[Action]:

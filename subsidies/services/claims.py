@@ -10,6 +10,7 @@ person are judged one after the other.
 """
 
 import datetime
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,7 +37,7 @@ from guangyuan_jobs.registry.models import Enterprise, Person, Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, person_find, person_get_or_create
 from subsidies import rules
 from subsidies.forms_claims import CLAIM_FORMS, HiringSubsidyForm
-from subsidies.kinds import CLAIM_RULES, claim_assess, claim_detail, sybzj_schedule_for
+from subsidies.kinds import CLAIM_RULES, assessments_shared, claim_assess, claim_detail, sybzj_schedule_for
 from subsidies.models import (
     BenefitPeriod,
     StablePostRefundDetail,
@@ -54,6 +55,9 @@ from subsidies.selectors_claims import (
 CLOSING_ACTIONS = frozenset({"reject", "refuse", "withdraw", "lapse"})
 SUBMITTING_ACTIONS = frozenset({"submit", "resubmit"})
 UNPAID_INSTALMENTS = (SubsidyInstalment.Status.SCHEDULED, SubsidyInstalment.Status.PAYABLE)
+# The case claim_file is filing and submitting in this unit of work: its applicant is locked and its detail row
+# new, so the submission's checks need not lock or look them up again.
+_filed_now: ContextVar[int | None] = ContextVar("subsidies_filed_now", default=None)
 
 
 
@@ -153,6 +157,9 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
     _subsidy_kind(kind)
     form = claim_form_validate(kind=kind, data=data)
     cleaned = form.cleaned_data
+    if submit and applicant_person is not None:
+        # Taken before anything is assessed (see _on_submit), so one assessment serves the whole submission.
+        _person_lock(applicant_person.pk)
     applicant = applicant_person or applicant_enterprise
     region_code = region.pk if region is not None else getattr(applicant, "region_id", None)
     period_start, period_end = _claim_period(kind, cleaned, region=region_code)
@@ -171,8 +178,14 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
                                                                                    "data": _audit_data(form)})
     if not submit:
         return case
-    # The draft was made just now by this actor, who may therefore see it: no need to look it up again.
-    submitted = _submit(case=case, actor=actor, current=case)
+    # The draft was made just now by this actor, who may therefore see it: no need to look it up again. Its
+    # detail row is new (no other transaction sees it) and its applicant locked above.
+    token = _filed_now.set(case.pk)
+    try:
+        with assessments_shared():
+            submitted = _submit(case=case, actor=actor, current=case)
+    finally:
+        _filed_now.reset(token)
     if applicant_person is not None and submitted.applicant_person_id == applicant_person.pk:
         submitted.applicant_person = applicant_person  # already loaded: the answer shows its masked name
     return submitted
@@ -243,7 +256,7 @@ def _submit(*, case: Case, actor, current: Case | None = None) -> Case:
         resubmitted = case_transition(case=current, action="resubmit", actor=actor, version=current.version)
         resubmitted.refresh_from_db()  # with the findings judged afresh by the move's effects
         return resubmitted
-    return case_submit(case=current, actor=actor)
+    return case_submit(case=current, actor=actor, fresh=True)
 
 
 @policy_reads_cached()
@@ -293,16 +306,19 @@ def _on_submit(case: Case, *, resubmitted: bool) -> None:
     if refund_awaits_confirmation(case):
         raise ConflictError(_("Confirm the refund and the bank account to pay it to on the confirmation page "
                               "first."), code="confirmation_required")
-    if case.applicant_person_id is not None:
-        # Serialises the submissions of one person: the limits counted below see every earlier one.
-        list(Person.objects.select_for_update().filter(pk=case.applicant_person_id).values_list("pk"))
+    filed_now = _filed_now.get() == case.pk  # claim_file already locked the person; the detail is new
+    if case.applicant_person_id is not None and not filed_now:
+        _person_lock(case.applicant_person_id)
     detail = None
     if case.kind == "SYBZJ":
-        # Locked before the rules read it (after the person, as before), and the rules and the benefit period
-        # below use this one read of the row.
-        detail = UnemploymentSubsidyDetail.objects.select_for_update().filter(case=case).first()
-        if detail is not None:
-            setattr(case, CLAIM_RULES["SYBZJ"].detail_attr, detail)
+        if filed_now:
+            detail = claim_detail(case)
+        else:
+            # Locked before the rules read it (after the person, as before), and the rules and the benefit
+            # period below use this one read of the row.
+            detail = UnemploymentSubsidyDetail.objects.select_for_update().filter(case=case).first()
+            if detail is not None:
+                setattr(case, CLAIM_RULES["SYBZJ"].detail_attr, detail)
     assessment = claim_assess(case)
     if assessment.blocking:
         first = assessment.blocking[0]
@@ -314,19 +330,24 @@ def _on_submit(case: Case, *, resubmitted: bool) -> None:
             issues = [f.message for f in claim_assess(case).findings]
         Case.objects.filter(pk=case.pk).update(details={**(case.details or {}), "eligibility_issues": issues})
     if case.kind == "SYBZJ":
-        _benefit_period_hold(case, detail)
+        _benefit_period_hold(case, detail, new=filed_now)
 
 
-def _benefit_period_hold(case: Case, detail: UnemploymentSubsidyDetail | None) -> None:
+def _person_lock(person_id: int) -> None:
+    """Serialises the submissions of one person: the limits the rules count see every earlier one."""
+    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
+
+
+def _benefit_period_hold(case: Case, detail: UnemploymentSubsidyDetail | None, *, new: bool) -> None:
     """The claim's months and its benefit period, held from submission on; the exclusion constraint (or, on
     SQLite, the overlap finding checked just before) refuses a period overlapping another live one. `detail`
-    is the claim's detail row, locked."""
+    is the claim's detail row, locked; `new`: the claim was filed in this transaction, so it holds no period."""
     schedule = sybzj_schedule_for(region=case.region_id, detail=detail) if detail is not None else None
     if schedule is None:
         return  # no details, or nothing payable: the findings say so, and the caseworker decides
     detail.monthly_amount, detail.months = schedule.monthly, schedule.months
     detail.save(update_fields=["monthly_amount", "months"])
-    period = BenefitPeriod.objects.filter(case=case, voided=False).first()
+    period = None if new else BenefitPeriod.objects.filter(case=case, voided=False).first()
     try:
         with transaction.atomic():
             if period is None:

@@ -199,16 +199,17 @@ def _case_snapshot(case: Case) -> dict:
 @policy_reads_cached()
 @service_atomic
 def case_transition(*, case: Case, action: str, actor, version: int, comment: str = "",
-                    data: dict | None = None) -> Case:
+                    data: dict | None = None, fresh: bool = False) -> Case:
     """The one guarded move of a case. Raises NotFoundError outside the actor's area, ForbiddenError when
     the role or maker-checker forbids it, ConflictError when the case moved since `version` was read,
     ApplicationError for bad input. Audit event, timeline entry and payment order in the same transaction;
-    the applicant's SMS after commit."""
+    the applicant's SMS after commit. `fresh`: `case` was read (or made) in this transaction as it is at
+    `version`, so it is not read again; the guarded UPDATE still refuses it if the row moved on."""
     act = ACTIONS.get(action)
     if act is None:
         raise ApplicationError(gettext("Unknown action “%(action)s”.") % {"action": action}, code="unknown_action")
     data = data or {}
-    current = Case.objects.filter(pk=case.pk).first()
+    current = case if fresh else Case.objects.filter(pk=case.pk).first()
     if current is None or (actor is not None and not case_visible(user=actor, case=current)):
         raise NotFoundError()
     kind = kind_for(current)
@@ -236,9 +237,13 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
         raise _stale()
 
     before = _case_snapshot(current)
-    current.refresh_from_db()
-    CaseTransition.objects.create(case=current, action=act.code, from_status=before["status"],
-                                  to_status=current.status, actor=actor, comment=comment)
+    # The row as the UPDATE left it, without reading it back: the guard matched (status, version), and every
+    # column set is a plain value of the plan.
+    current.status, current.version = plan.to_status, version + 1
+    for name, value in plan.fields.items():
+        setattr(current, name, value)
+    move = CaseTransition.objects.create(case=current, action=act.code, from_status=before["status"],
+                                         to_status=current.status, actor=actor, comment=comment)
     details = {"from": before, "to": _case_snapshot(current), "comment": comment}
     if plan.stage:
         details["stage"] = plan.stage
@@ -264,7 +269,7 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
         for hook in transition_hooks():
             hook(cases=[current], action=act.code, actor=actor)
     if act.code in NOTIFIED_ACTIONS and not plan.stage:
-        applicants_notify_later(case_ids=[current.pk], event=act.code)
+        applicants_notify_later(case_ids=[current.pk], event=act.code, transition_ids=[move.pk])
     return current
 
 
@@ -362,10 +367,11 @@ def _open_duplicate(*, kind: str, person, enterprise, period_start) -> Case | No
 
 
 @policy_reads_cached()
-def case_submit(*, case: Case, actor) -> Case:
+def case_submit(*, case: Case, actor, fresh: bool = False) -> Case:
     """draft -> submitted, checking eligibility and quoting the amount. Idempotent: submitting again a case
-    this actor already submitted returns it unchanged (a double click, a retried request)."""
-    current = Case.objects.filter(pk=case.pk).first()
+    this actor already submitted returns it unchanged (a double click, a retried request). `fresh`: as for
+    case_transition."""
+    current = case if fresh else Case.objects.filter(pk=case.pk).first()
     if current is None:
         raise NotFoundError()
     if current.status == CaseStatus.SUBMITTED and current.submitted_by_id == getattr(actor, "pk", None):
@@ -392,7 +398,10 @@ def _case_submit(*, case: Case, actor) -> Case:
                 changes["requested_amount"] = quote.amount
                 changes["policy_snapshot"] = {**(case.policy_snapshot or {}), "amount": _amount_snapshot(quote)}
         # Not a move of the case: same status and version, so it cannot collide with the transition below.
-        Case.objects.filter(pk=case.pk, status=CaseStatus.DRAFT, version=case.version).update(**changes)
+        if Case.objects.filter(pk=case.pk, status=CaseStatus.DRAFT, version=case.version).update(**changes):
+            for name, value in changes.items():
+                setattr(case, name, value)
+            return case_transition(case=case, action="submit", actor=actor, version=case.version, fresh=True)
     return case_transition(case=case, action="submit", actor=actor, version=case.version)
 
 
