@@ -199,12 +199,13 @@ def _case_snapshot(case: Case) -> dict:
 @policy_reads_cached()
 @service_atomic
 def case_transition(*, case: Case, action: str, actor, version: int, comment: str = "",
-                    data: dict | None = None, fresh: bool = False) -> Case:
+                    data: dict | None = None, fresh: bool = False, also_set: dict | None = None) -> Case:
     """The one guarded move of a case. Raises NotFoundError outside the actor's area, ForbiddenError when
     the role or maker-checker forbids it, ConflictError when the case moved since `version` was read,
     ApplicationError for bad input. Audit event, timeline entry and payment order in the same transaction;
     the applicant's SMS after commit. `fresh`: `case` was read (or made) in this transaction as it is at
-    `version`, so it is not read again; the guarded UPDATE still refuses it if the row moved on."""
+    `version`, so it is not read again; the guarded UPDATE still refuses it if the row moved on. `also_set`:
+    columns the move writes besides its own (the findings and amount of a submission)."""
     act = ACTIONS.get(action)
     if act is None:
         raise ApplicationError(gettext("Unknown action “%(action)s”.") % {"action": action}, code="unknown_action")
@@ -224,6 +225,8 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
     today = timezone.localdate(now)
     plan = transition_plan(act, case=current, actor=actor, kind=kind, today=today, now=now, comment=comment,
                            missing=bool(missing))
+    if also_set:
+        plan.fields.update(also_set)
     guard = Q(pk=current.pk, status=current.status, version=version)
     if act.code == "approve":
         # Restated in SQL so the row itself vouches for it, not only the read above.
@@ -397,12 +400,11 @@ def _case_submit(*, case: Case, actor) -> Case:
             if quote is not None:
                 changes["requested_amount"] = quote.amount
                 changes["policy_snapshot"] = {**(case.policy_snapshot or {}), "amount": _amount_snapshot(quote)}
-        # Not a move of the case: same status and version, so it cannot collide with the transition below.
-        if Case.objects.filter(pk=case.pk, status=CaseStatus.DRAFT, version=case.version).update(**changes):
-            for name, value in changes.items():
-                setattr(case, name, value)
-            return case_transition(case=case, action="submit", actor=actor, version=case.version, fresh=True)
-    return case_transition(case=case, action="submit", actor=actor, version=case.version)
+        # Written by the move's own guarded UPDATE. The rules read the case as it was (a draft); the answer
+        # shows it as it is now.
+        return case_transition(case=case, action="submit", actor=actor, version=case.version, fresh=True,
+                               also_set=changes)
+    return case_transition(case=case, action="submit", actor=actor, version=case.version, fresh=True)
 
 
 def _overdue_missing(today: datetime.date):
