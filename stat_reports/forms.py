@@ -3,8 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.models import User
-from guangyuan_jobs.accounts.selectors import CITY_CODE
-from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import CITY_CODE, city_regions
 from stat_reports.definitions import FORMS
 
 WHOLE_CITY = "all"
@@ -29,7 +28,7 @@ class StatFormChoiceForm(forms.Form):
             return [(user.scope_region_id, user.scope_region.name)]
         if user.scope == User.Scope.CITY_LEVEL:
             return [(CITY_CODE, _("City level (市本级)"))]
-        areas = Region.objects.filter(pk__startswith="5108").exclude(pk=CITY_CODE).order_by("pk")
+        areas = city_regions().exclude(pk=CITY_CODE).order_by("pk")
         return [(WHOLE_CITY, _("Whole city")), (CITY_CODE, _("City level (市本级)")),
                 *((area.pk, area.name) for area in areas)]
 

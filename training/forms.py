@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import city_regions
 from training.models import (
     DrawSession,
     Occupation,
@@ -29,7 +30,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 def district_choices():
     """The city level (510800) and the districts and counties."""
-    return [(r.code, r.name) for r in Region.objects.filter(code__startswith="5108", level__in=(
+    return [(r.code, r.name) for r in city_regions().filter(level__in=(
         Region.Level.CITY, Region.Level.DISTRICT)).order_by("code")]
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from guangyuan_jobs.accounts.selectors import scope_queryset
+from guangyuan_jobs.accounts.selectors import CITY_CODE, scope_queryset
 from guangyuan_jobs.registry.models import Enterprise, EnterpriseSizeClass, Person, Region
 
 
@@ -63,12 +63,17 @@ def enterprise_size_class_history(enterprise: Enterprise) -> QuerySet[Enterprise
     return enterprise.size_classes.order_by("-valid_from")
 
 
-CITY_CODE = "510800"
+CITY_PREFIX = CITY_CODE[:4]  # GB/T 2260: every region inside Guangyuan has a code 5108xx
 
 
 def city_regions() -> QuerySet[Region]:
-    """Guangyuan itself and every region inside it (GB/T 2260 codes 5108xx)."""
-    return Region.objects.filter(code__startswith=CITY_CODE[:4])
+    """Guangyuan itself and every region inside it."""
+    return Region.objects.filter(code__startswith=CITY_PREFIX)
+
+
+def in_city(code: str) -> bool:
+    """Whether the region of `code` is Guangyuan or inside it (no query)."""
+    return str(code).startswith(CITY_PREFIX)
 
 
 def city_region_names() -> dict[str, str]:

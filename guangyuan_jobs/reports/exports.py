@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guangyuan_jobs.accounts.selectors import CITY_CODE
 from guangyuan_jobs.casework.kinds import kind_choices
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.core.crypto import decrypt_value
@@ -18,8 +19,6 @@ from guangyuan_jobs.reports.registry import (
     register_report,
 )
 from guangyuan_jobs.reports.selectors import case_register_queryset
-
-CITY_CODE = "510800"
 
 
 class DateInput(forms.DateInput):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError
 from guangyuan_jobs.registry.models import Region
+from guangyuan_jobs.registry.selectors import in_city
 from training.models import DemandLine, Occupation, PlanLine, SkillLevel, TrainingPlan
 from training.services.common import require_perm
 
@@ -26,7 +27,7 @@ def _check_line(*, occupation: Occupation, level: int, headcount: int, region: R
     if not 0 < headcount <= MAX_HEADCOUNT:
         raise ApplicationError(_("The headcount must be between 1 and %(max)d.") % {"max": MAX_HEADCOUNT},
                                code="headcount_invalid")
-    if not region.code.startswith("5108"):
+    if not in_city(region.code):
         raise ApplicationError(_("Choose a district of Guangyuan."), code="region_invalid")
 
 

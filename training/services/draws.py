@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guangyuan_jobs.accounts.selectors import CITY_CODE
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.core.crypto import decrypt_value, encrypt_value
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError
@@ -19,7 +20,6 @@ from training import lottery, rules
 from training.models import Draw, DrawSession, Institution, Replacement, SessionPackage, TrainingPackage, Witness
 from training.services.common import fresh_ref, require_in_area, require_perm
 
-CITY = "510800"
 PUBLIC_NUMBER = re.compile(r"^[0-9A-Za-z.\-]{1,32}$")
 MAX_PUBLIC_NUMBERS = 20
 REASON_MIN = 6
@@ -67,8 +67,8 @@ def session_announce(*, title: str, scheduled_at: datetime.datetime, venue: str,
     session = DrawSession.objects.create(
         ref=fresh_ref(DrawSession, "CQ"), title=title.strip()[:200], scheduled_at=scheduled_at,
         venue=venue.strip()[:200], algorithm=lottery.ALGORITHM,
-        max_wins_per_institution=int(policy_value(rules.MAX_WINS_KEY, on=on, region=CITY)),
-        min_public_numbers=int(policy_value(rules.MIN_PUBLIC_NUMBERS_KEY, on=on, region=CITY)),
+        max_wins_per_institution=int(policy_value(rules.MAX_WINS_KEY, on=on, region=CITY_CODE)),
+        min_public_numbers=int(policy_value(rules.MIN_PUBLIC_NUMBERS_KEY, on=on, region=CITY_CODE)),
         commitment_sha256=lottery.commitment_of(committed_value),
         committed_value_encrypted=encrypt_value(committed_value),
         public_numbers_source=public_numbers_source.strip()[:200], stream_url=(stream_url or "").strip(),
