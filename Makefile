@@ -33,7 +33,7 @@ run: install ## Demo: SQLite, tasks in process, demo data; serves http://127.0.0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-serve: install ## Production-like: gunicorn, Celery worker and beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY)
+serve: install ## Production-like: gunicorn, the Celery workers (default and exports, batch) and beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY)
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "serve needs DATABASE_URL and REDIS_URL (see .env.example)"; exit 2; }
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input -v0

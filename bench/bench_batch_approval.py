@@ -5,7 +5,12 @@ on PostgreSQL, starting from the same rows in the same state:
   ours      casework's batch approval as a caseworker runs it: batch_start (the selection by filter, one
             BatchItem per case, the audit event) then batch_process (chunks of CASEWORK_BATCH_CHUNK_SIZE: row
             locks, scope, maker-checker and missing-material checks per case, the dual-approval threshold, the
-            conditional UPDATE, a timeline entry, an audit event and a payment order per case, the results).
+            conditional UPDATE, a timeline entry, an audit event and a payment order per case, the results),
+            timed from batch_start to the job completed. Measured twice: with one worker (batch_process in the
+            measuring process), and with BENCH_BATCH_WORKERS (default 2, as CASEWORK_BATCH_WORKERS) worker
+            processes running batch_process on the job at once, as the tasks batch_start publishes do; each is
+            started and connected before the clock starts, as a Celery worker is. That figure uses N cores and
+            N database backends, while the baseline is one statement on one backend.
             The applicants' SMS are queued after commit for another worker and are not counted;
   baseline  one bare UPDATE of the same rows (status, version, approver, decision time), nothing else;
   save      a per-object loop on a sample (BENCH_SAVE_SAMPLE, default 2000): read each case, set the same
@@ -19,8 +24,8 @@ working on the batch; BENCH_REPEAT (default 2) is how many times each is measure
 The rows live in the bench database (BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:
 5432/guangyuan_bench) under a kind of their own (BENCH), made once by COPY and reset before every measurement;
 audit events written by earlier runs stay (the audit table refuses DELETE). BENCH_PROFILE=1 prints where the
-batch spends its time, to stderr: the time of each kind of SQL statement (and of the commits) as the client sees
-it, then cProfile's view of the Python side.
+batch spends its time with one worker, to stderr: the time of each kind of SQL statement (and of the commits) as
+the client sees it, then cProfile's view of the Python side.
 """
 
 import argparse
@@ -64,6 +69,18 @@ def modes() -> list[str]:
     return [m for m in MODES if m in wanted]
 
 
+def workers() -> int:
+    return max(1, int(os.environ.get("BENCH_BATCH_WORKERS", "2")))
+
+
+def runs_of(mode: str) -> list[tuple[str, list[str]]]:
+    """The measurements (a name, the measuring child's arguments after `measure`) a mode stands for."""
+    if mode != "ours":
+        return [(mode, [mode])]
+    counts = sorted({1, workers()})
+    return [(f"ours:{n}", ["ours", "--workers", str(n)]) for n in counts]
+
+
 def sample_size(mode: str) -> int:
     if mode == "save":
         return int(os.environ.get("BENCH_SAVE_SAMPLE", "2000"))
@@ -88,12 +105,13 @@ def orchestrate(out: Path | None) -> list[dict]:
               f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
         repeat = int(os.environ.get("BENCH_REPEAT", "2"))
         for size in sizes():
-            runs: dict[str, list[dict]] = {mode: [] for mode in modes()}
+            measurements = [m for mode in modes() for m in runs_of(mode)]
+            runs: dict[str, list[dict]] = {name: [] for name, _args in measurements}
             for _ in range(repeat):
-                for mode in runs:  # alternated: a busy moment hurts all alike
-                    run = _self_child(["measure", mode, str(size)], env)
-                    runs[mode].append(run)
-                    print(f"  {size:>9,} cases {mode:<8} {run['rows']:>7,} rows {run['rows'] / run['seconds']:>9,.0f} "
+                for name, args in measurements:  # alternated: a busy moment hurts all alike
+                    run = _self_child(["measure", *args, str(size)], env)
+                    runs[name].append(run)
+                    print(f"  {size:>9,} cases {name:<8} {run['rows']:>7,} rows {run['rows'] / run['seconds']:>9,.0f} "
                           f"rows/s", file=sys.stderr)
             results.extend(summarise(size, runs))
     finally:
@@ -126,7 +144,9 @@ def summarise(size: int, runs: dict[str, list[dict]]) -> list[dict]:
 
     base = best("baseline")
     baseline = "bare set-based SQL UPDATE, same rows"
-    names = {"ours": f"batch approval, {size:,} cases"}
+    names = {name: f"batch approval, {size:,} cases, " + ("1 worker" if run[0]["workers"] == 1
+                                                          else f"{run[0]['workers']} workers (as many cores)")
+             for name, run in runs.items() if name.startswith("ours:")}
     if "save" in runs:
         names["save"] = f"per-object save() loop ({runs['save'][0]['rows']:,} sample)"
     if "single" in runs:
@@ -251,7 +271,7 @@ def reset(size: int) -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def measure(mode: str, size: int) -> dict:
+def measure(mode: str, size: int, n_workers: int = 1) -> dict:
     setup_django()
     register_bench_kind()
     from django.db import connection, transaction
@@ -270,7 +290,7 @@ def measure(mode: str, size: int) -> dict:
             rows = cursor.rowcount
         seconds = time.perf_counter() - started
     elif mode == "ours":
-        rows, seconds = _ours(approver, size)
+        rows, seconds = _ours(approver, size, workers=n_workers)
     else:
         sample = list(Case.objects.filter(kind=KIND, status=CaseStatus.REVIEWED).order_by("pk")
                       .values_list("pk", flat=True)[:sample_size(mode)])
@@ -294,26 +314,31 @@ def measure(mode: str, size: int) -> dict:
     approved = Case.objects.filter(kind=KIND, status=CaseStatus.APPROVED).count()
     if approved != rows:
         raise RuntimeError(f"{mode}: {approved} cases approved, {rows} expected")
-    return {"mode": mode, "rows": rows, "seconds": seconds}
+    return {"mode": mode, "workers": n_workers, "rows": rows, "seconds": seconds}
 
 
-def _ours(approver, size: int) -> tuple[int, float]:
+def _ours(approver, size: int, *, workers: int) -> tuple[int, float]:
     from guangyuan_jobs.casework import services
     from guangyuan_jobs.casework.models import BatchJob, Payment
     from guangyuan_jobs.casework.tasks import batch_run, notify_applicants
 
     queued = []
-    # The job runs here, timed, rather than on commit; the SMS go to their own worker after commit.
+    # The job runs here or in the worker processes, timed, rather than on commit; the SMS go to their own worker
+    # after commit.
     batch_run.delay = lambda job_id: None
     notify_applicants.delay = lambda ids, event, *moves: queued.append(len(ids))
-    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") and workers == 1 else None
     statements = StatementTimes() if profile else None
+    pool = _WorkerPool(workers) if workers > 1 else None
     started = time.perf_counter()
     with statements or contextlib.nullcontext():
         if profile:
             profile.enable()
         job = services.batch_start(action="approve", actor=approver, filters={"kind": KIND, "status": "reviewed"})
-        services.batch_process(job_id=job.pk)
+        if pool:
+            queued.extend(pool.run(job.pk))
+        else:
+            services.batch_process(job_id=job.pk)
         if profile:
             profile.disable()
     seconds = time.perf_counter() - started
@@ -331,6 +356,51 @@ def _ours(approver, size: int) -> tuple[int, float]:
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
         print(out.getvalue(), file=sys.stderr)
     return job.applied, seconds
+
+
+class _WorkerPool:
+    """`n` worker processes, each with Django set up and connected, waiting for a job id on stdin: the Celery
+    workers that take the tasks batch_start publishes."""
+
+    def __init__(self, n: int):
+        import subprocess
+
+        self.procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "work"], cwd=ROOT,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        for proc in self.procs:
+            if proc.stdout.readline().strip() != "ready":
+                raise RuntimeError("a batch worker did not start")
+
+    def run(self, job_id) -> list[int]:
+        """Every worker runs batch_process on the job at once; returns the SMS each queued."""
+        for proc in self.procs:
+            proc.stdin.write(f"{job_id}\n")
+            proc.stdin.flush()
+        queued = []
+        for proc in self.procs:
+            out, _err = proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"a batch worker failed ({proc.returncode})")
+            queued.append(json.loads(out.strip().splitlines()[-1])["queued"])
+        return queued
+
+
+def work() -> dict:
+    """One of _WorkerPool's processes."""
+    setup_django()
+    register_bench_kind()
+    from django.db import connection
+
+    from guangyuan_jobs.casework import services
+    from guangyuan_jobs.casework.tasks import notify_applicants
+
+    queued = []
+    notify_applicants.delay = lambda ids, event, *moves: queued.append(len(ids))
+    bench_users()  # the same queries as the measuring process makes before its clock starts
+    connection.ensure_connection()
+    print("ready", flush=True)
+    services.batch_process(job_id=sys.stdin.readline().strip())
+    return {"queued": sum(queued)}
 
 
 class StatementTimes:
@@ -382,12 +452,12 @@ class StatementTimes:
 
 
 def print_table(results: list[dict]) -> None:
-    print(f"{'benchmark':<44} {'ours':>14} {'baseline':>14} {'ratio':>7}  goal")
+    print(f"{'benchmark':<58} {'ours':>14} {'baseline':>14} {'ratio':>7}  goal")
     for r in results:
         goal = "ok" if r["ratio"] >= GOAL_RATIO else "MISSED"
         if not r["name"].startswith("batch approval"):
             goal = "(reference)"
-        print(f"{r['name']:<44} {r['value']:>9,} {r['unit']:<4} {r['baseline_value']:>9,} {r['unit']:<4} "
+        print(f"{r['name']:<58} {r['value']:>9,} {r['unit']:<4} {r['baseline_value']:>9,} {r['unit']:<4} "
               f"{r['ratio']:>7.2f}  {goal}")
 
 
@@ -398,12 +468,16 @@ def main() -> None:
     measure_parser = sub.add_parser("measure")
     measure_parser.add_argument("mode", choices=["ours", "baseline", "save", "single"])
     measure_parser.add_argument("size", type=int)
+    measure_parser.add_argument("--workers", type=int, default=1)
+    sub.add_parser("work")
     parser.add_argument("--json", type=Path, help="write the results list here")
     args = parser.parse_args()
     if args.command == "populate":
         print(json.dumps(populate(args.size)))
     elif args.command == "measure":
-        print(json.dumps(measure(args.mode, args.size)))
+        print(json.dumps(measure(args.mode, args.size, args.workers)))
+    elif args.command == "work":
+        print(json.dumps(work()))
     else:
         results = orchestrate(args.json)
         if args.json is None:  # run.py prints the table of every benchmark itself

@@ -4,6 +4,7 @@ them (the broker was down, the web process died). Each app lists such jobs in it
 task must be safe to deliver twice: a job already taken or done is left alone by its own service."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +25,8 @@ class ResumableJob:
     task: str  # the Celery task's name; called with the job's primary key as a string
     waiting: Q  # the jobs no worker has taken yet
     recorded_at: str = "created_at"
+    # How many tasks a job is queued with (read when queuing): a batch job is shared by several workers.
+    tasks_per_job: Callable[[], int] = lambda: 1
 
 
 def resumable_jobs() -> list[ResumableJob]:
@@ -40,7 +43,8 @@ def stalled_jobs_resume(*, now=None) -> dict[str, int]:
                    .order_by(job.recorded_at).values_list("pk", flat=True)[:settings.JOBS_RESUME_LIMIT])
         ids = [str(pk) for pk in stalled]
         for pk in ids:
-            current_app.tasks[job.task].delay(pk)
+            for _copy in range(job.tasks_per_job()):
+                current_app.tasks[job.task].delay(pk)
         if ids:
             logger.warning("queued %d stalled %s job(s) again", len(ids), job.model)
             queued[job.model] = len(ids)

@@ -1,15 +1,16 @@
 """Batch actions as jobs: one row per job and per case, processed by Celery in chunks with set-based SQL.
 
-A chunk is one transaction: it locks its pending items (SKIP LOCKED, so a second worker delivered the same
-task takes other items) and their cases, reading with the lock only the columns the rules need, then in a few
-indexed queries over the chunk's ids the other facts (open missing materials, a pending payment order, whether
-the case is in the actor's area). It judges each case in Python with the same rules as a single transition,
-then writes set-based, per distinct plan: the timeline entries, the audit events (one per case, the row
-audit_log writes) and, for an approval, the payment orders, read from the locked case rows before they move;
-then the conditional UPDATE. PostgreSQL writes the three in one statement, the payment orders taking their
-approval events' ids from the events' RETURNING; SQLite runs one INSERT ... SELECT each, the orders joined to
-their events by case reference. An item leaves `pending` only in the transaction that moved its case, so a
-killed worker, a redelivered task or a rerun finds the work done and does nothing twice.
+A job is shared by CASEWORK_BATCH_WORKERS tasks, one per worker process, each running chunks until none is left. A
+chunk is one transaction: it locks its pending items (SKIP LOCKED, so another worker on the same job, or a
+redelivered task, takes other items rather than waiting) and their cases, reading with the lock only the columns
+the rules need, then in a few indexed queries over the chunk's ids the other facts (open missing materials, a
+pending payment order, whether the case is in the actor's area). It judges each case in Python with the same rules
+as a single transition, then writes set-based, per distinct plan: the timeline entries, the audit events (one per
+case, the row audit_log writes) and, for an approval, the payment orders, read from the locked case rows before
+they move; then the conditional UPDATE. PostgreSQL writes the three in one statement, the payment orders taking
+their approval events' ids from the events' RETURNING; SQLite runs one INSERT ... SELECT each, the orders joined to
+their events by case reference. An item leaves `pending` only in the transaction that moved its case, so a killed
+worker, a redelivered task or a rerun finds the work done and does nothing twice.
 """
 
 import json
@@ -113,12 +114,17 @@ def batch_start(*, action: str, actor, comment: str = "", case_refs=None, filter
     from guangyuan_jobs.casework.tasks import batch_run
 
     job_id = str(job.pk)
-    transaction.on_commit(lambda: batch_run.delay(job_id), robust=True)
+    # Several tasks share the job, each taking the chunks no other holds (see batch_process); in process (the
+    # embedded demo) the first runs it all and the others find it completed.
+    for _worker in range(settings.CASEWORK_BATCH_WORKERS):
+        transaction.on_commit(lambda: batch_run.delay(job_id), robust=True)
     return job
 
 
 def batch_process(*, job_id) -> BatchJob | None:
-    """Run a job's pending items chunk by chunk; safe to call again at any time (rerun, redelivery)."""
+    """Run a job's pending items chunk by chunk; safe to call again at any time (rerun, redelivery), and by
+    several workers at once: each takes the chunks no other holds, skipping (not waiting for) a chunk another
+    has locked, and whoever finishes last completes the job."""
     job = BatchJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status == BatchJob.Status.COMPLETED:
         return job
@@ -152,9 +158,10 @@ def _batch_finish(job: BatchJob) -> BatchJob:
     counts = dict(job.items.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
     applied = counts.get(BatchItem.Outcome.APPLIED, 0)
     skipped = counts.get(BatchItem.Outcome.SKIPPED, 0)
+    # A job another worker gave up on (failed) is completed by the one that did its last items: the error is past.
     finished = BatchJob.objects.filter(pk=job.pk).exclude(status=BatchJob.Status.COMPLETED).update(
         status=BatchJob.Status.COMPLETED, finished_at=timezone.now(), processed=applied + skipped, applied=applied,
-        skipped=skipped)
+        skipped=skipped, error="")
     job.refresh_from_db()
     if finished:
         audit_log(actor=job.requested_by, event_type="case.batch_completed", obj=job,
@@ -171,9 +178,10 @@ def _freeze(value):
 
 
 def _plan_key(plan: TransitionPlan) -> tuple:
-    """Plans that set the same columns to the same values share a key. Most plans' values are hashable as they
-    are (a model instance hashes by its primary key), so each needs no conversion; lists and dicts do."""
-    fields = tuple(sorted(plan.fields.items()))
+    """Plans that set the same columns to the same values share a key. A model instance stands as its primary
+    key (hashing the instance costs more, and the key is hashed twice a case); most other values are hashable
+    as they are, so each needs no conversion; lists and dicts do."""
+    fields = tuple(sorted((k, v.pk if isinstance(v, models.Model) else v) for k, v in plan.fields.items()))
     try:
         hash(fields)
     except TypeError:
@@ -187,6 +195,7 @@ class _Move:
 
     plan: TransitionPlan
     cases: list[Case]
+    case_ids: list[int]
     item_ids: list[int]
 
 
@@ -214,18 +223,18 @@ def _kind_reads_cases(kind: CaseKind | None, act) -> bool:
     return kind is not None and (kind.on_transition is not None or (act.code == "review" and kind.amount is not None))
 
 
-def _partial_cases(rows: models.QuerySet) -> list[Case]:
-    """Case instances of `rows` (a values_list of RULE_FIELDS) holding only those columns, as .only() gives
-    them: any other column is read from the database when first used. Built without Model.__init__, which
-    costs more than the rules themselves over 100,000 cases (Case sends no init signals)."""
-    cases = []
+def _partial_cases(rows: models.QuerySet) -> dict[int, Case]:
+    """Case instances of `rows` (a values_list of RULE_FIELDS, the id first) by id, holding only those columns,
+    as .only() gives them: any other column is read from the database when first used. Built without
+    Model.__init__, which costs more than the rules themselves over 100,000 cases (Case sends no init signals)."""
+    cases = {}
     new, db = Case.__new__, rows.db
     for row in rows:
         case = new(Case)
         case.__dict__.update(zip(RULE_FIELDS, row, strict=True))
         state = case._state = ModelState()
         state.adding, state.db = False, db
-        cases.append(case)
+        cases[row[0]] = case
     return cases
 
 
@@ -235,7 +244,7 @@ def _locked_cases(*, case_ids: list[int], actor, act) -> _Chunk:
     read by its own indexed query over the chunk's ids, once the cases are locked."""
     rows = (Case.objects.select_for_update().filter(pk__in=_ids(case_ids)).order_by("pk")
             .values_list(*RULE_FIELDS))
-    cases = {case.pk: case for case in _partial_cases(rows)}
+    cases = _partial_cases(rows)
     kinds: dict[str, CaseKind | None] = {}
     for case in cases.values():
         if case.kind not in kinds:
@@ -296,8 +305,12 @@ def _batch_chunk(*, job: BatchJob, first_item: int, last_item: int, policy: Poli
         except ApplicationError as exc:  # e.g. no policy parameter in force for this case's region
             skipped[exc.code].append(item_id)
             continue
-        move = moves.setdefault(_plan_key(plan), _Move(plan=plan, cases=[], item_ids=[]))
+        key = _plan_key(plan)
+        move = moves.get(key)
+        if move is None:
+            move = moves[key] = _Move(plan=plan, cases=[], case_ids=[], item_ids=[])
         move.cases.append(case)
+        move.case_ids.append(case_id)
         move.item_ids.append(item_id)
 
     transitions: list[tuple[int, int]] | None = []  # (case, timeline entry) of each move, when the writes name them
@@ -325,7 +338,8 @@ def _batch_chunk(*, job: BatchJob, first_item: int, last_item: int, policy: Poli
         if transitions is None:
             applicants_notify_later(case_ids=[case.pk for case in moved], event=act.code)
         else:
-            _notify_later(transitions, event=act.code)
+            applicants_notify_later(case_ids=[case_id for case_id, _move in transitions], event=act.code,
+                                    transition_ids=[move for _case_id, move in transitions])
     return len(items)
 
 
@@ -344,16 +358,6 @@ def _record_outcomes(*, job: BatchJob, moves: list[_Move], skipped: dict[str, li
                                               skipped=F("skipped") + processed - applied)
 
 
-def _notify_later(transitions: list[tuple[int, int]], *, event: str) -> None:
-    """As applicants_notify_later, with the moves already named by the writes (no query for them)."""
-    from guangyuan_jobs.casework.tasks import notify_applicants
-
-    transitions = sorted(transitions)
-    case_ids = [case_id for case_id, _move in transitions]
-    moves = [move for _case_id, move in transitions]
-    transaction.on_commit(lambda: notify_applicants.delay(case_ids, event, moves), robust=True)
-
-
 def _writes_in_one_statement() -> bool:
     """PostgreSQL writes a move's timeline entries, audit events and payment orders in one statement, the orders
     joined to the events it just inserted; elsewhere (SQLite) one INSERT ... SELECT each."""
@@ -365,7 +369,7 @@ def _apply(move: _Move, *, job: BatchJob, act, actor, now) -> list[tuple[int, in
     they move, the conditional UPDATE, and the payment orders (approval) or their payment (pay). Returns the
     (case, timeline entry) pairs when the writes named them."""
     plan = move.plan
-    case_ids = [case.pk for case in move.cases]
+    case_ids = move.case_ids
     named = None
     if _writes_in_one_statement():
         named = _insert_in_one_statement(move, job=job, act=act, actor=actor, now=now)
@@ -390,7 +394,7 @@ def _insert_one_by_one(move: _Move, *, job: BatchJob, act, actor, now) -> None:
     """Timeline entries, audit events and (approval) payment orders, one INSERT ... SELECT each, before the
     cases move: the payment orders find their approval events by case reference, time and approver."""
     plan = move.plan
-    rows = Case.objects.filter(pk__in=_ids([case.pk for case in move.cases]))
+    rows = Case.objects.filter(pk__in=_ids(move.case_ids))
     comment = _const(job.comment, models.TextField())
     actor_id = _const(actor.pk, models.BigIntegerField())
     _insert_select(CaseTransition, ["case", "action", "from_status", "to_status", "actor", "comment", "created_at"],
@@ -432,7 +436,7 @@ def _insert_in_one_statement(move: _Move, *, job: BatchJob, act, actor, now) -> 
     table = {model: connection.ops.quote_name(model._meta.db_table)
              for model in (Case, CaseTransition, AuditEvent, Payment)}
     params = {
-        "ids": [case.pk for case in move.cases], "action": act.code, "to": plan.to_status, "actor": actor.pk,
+        "ids": move.case_ids, "action": act.code, "to": plan.to_status, "actor": actor.pk,
         "username": actor.get_username(), "ip": current_source_ip.get(), "event": f"case.{act.code}",
         "object_type": CASE_OBJECT_TYPE, "success": AuditEvent.Outcome.SUCCESS, "comment": job.comment,
         "batch": str(job.pk), "stage": plan.stage, "now": now, "pending": Payment.Status.PENDING,
