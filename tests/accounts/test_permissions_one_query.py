@@ -1,6 +1,6 @@
-"""The permissions backend reads a user's permissions in one query and gives exactly Django's answer; the token
-authentication refuses what DRF refuses (403 with its message: session authentication comes first, so DRF
-sends no WWW-Authenticate challenge)."""
+"""The permissions backend reads a user's permissions in one query and gives exactly Django's answer, on pages
+and in the API (an inactive user's token is refused with DRF's message: session authentication comes first,
+so the answer is 403, without a WWW-Authenticate challenge)."""
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
