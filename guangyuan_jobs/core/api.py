@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -58,9 +58,28 @@ def exception_handler(exc, context):
     return _error_response(code, message, response.status_code, headers=headers)
 
 
+def one_value_each(request, names) -> None:
+    """A parameter given twice (?status=a&status=b) is ambiguous: a 400 naming it, not the last value quietly
+    winning."""
+    repeated = {name: [_("Give this parameter once.")] for name in names
+                if len(request.query_params.getlist(name)) > 1}
+    if repeated:
+        raise exceptions.ValidationError(repeated)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """DRF's page numbers, with `page` given at most once."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        one_value_each(request, [self.page_query_param])
+        return super().paginate_queryset(queryset, request, view)
+
+
 def query_filters(request, **fields: serializers.Field) -> dict:
     """A list's filter parameters checked by DRF fields (each `required=False`): a value outside what the schema
-    documents is a 400 naming the parameter, never quietly an empty or unfiltered list. Absent ones are left out."""
+    documents, or a parameter given twice, is a 400 naming the parameter, never quietly an empty or unfiltered
+    list. Absent ones are left out."""
+    one_value_each(request, fields)
     checker = type("QueryFilters", (serializers.Serializer,), dict(fields))(data=request.query_params)
     checker.is_valid(raise_exception=True)
     return dict(checker.validated_data)

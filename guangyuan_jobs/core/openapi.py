@@ -3,9 +3,10 @@
 Each view documents its own outcomes; the ones that come from the framework rather than from the view are
 added here, so the schema promises no less than the API does (schemathesis checks every answer against it):
 403 when the caller is not signed in, sends a wrong token (even to a public operation) or lacks the permission;
-400 for a query parameter or a body that is not valid (a body that is not JSON, say); 404 for a page number
-past the end of a list or an unknown reference in the path; 415 for a body in a media type the operation does
-not read; and the single error shape of core/api.py on every 4xx answer that names no body of its own."""
+400 for a query parameter (`page` included: given twice, say) or a body that is not valid (a body that is not
+JSON, say); 404 for a page number past the end of a list or an unknown reference in the path; 415 for a body in
+a media type the operation does not read; and the single error shape of core/api.py on every 4xx answer that
+names no body of its own."""
 
 ERROR_COMPONENT = "Error"
 ERROR_SCHEMA = {
@@ -46,7 +47,7 @@ def document_common_errors(result, generator, request, public):
             query = {p.get("name") for p in parameters if p.get("in") == "query"}
             if operation.get("security"):
                 responses.setdefault("403", {"description": FORBIDDEN})
-            if query - {"page"} or "requestBody" in operation:
+            if query or "requestBody" in operation:
                 responses.setdefault("400", {"description": BAD_INPUT})
             if "page" in query:
                 responses.setdefault("404", {"description": NOT_FOUND_PAGE})
