@@ -3,13 +3,14 @@
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.casework.selectors import case_scope
+from guangyuan_jobs.core.api import query_filters
 from guangyuan_jobs.core.errors import NotFoundError
 from guangyuan_jobs.notices import selectors
 from guangyuan_jobs.notices.forms import NoticeFilterForm
@@ -84,8 +85,8 @@ class InboxApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        unread = self.request.query_params.get("unread", "").lower() in ("1", "true", "yes")
-        return selectors.inbox_for(user=self.request.user, unread_only=unread)
+        filters = query_filters(self.request, unread=serializers.BooleanField(required=False))
+        return selectors.inbox_for(user=self.request.user, unread_only=filters.get("unread", False))
 
 
 class InboxReadApi(APIView):
