@@ -11,6 +11,7 @@ The same 503 answers a database out of reach (see `database_unavailable_response
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -22,6 +23,9 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 EXEMPT_PREFIXES = ("/healthz", "/static/")
+# Shedding is the middleware working, not an error per request: one warning per this many seconds counts them,
+# instead of Django logging each 503 as an error (hundreds a second in overload, itself a cost).
+SHED_LOG_INTERVAL_SECONDS = 60
 
 
 class LoadShedMiddleware:
@@ -31,6 +35,9 @@ class LoadShedMiddleware:
         self.slots = threading.BoundedSemaphore(slots) if slots > 0 else None
         self.wait_seconds = getattr(settings, "LOAD_SHED_WAIT_SECONDS", 2.0)
         self.retry_after = str(getattr(settings, "LOAD_SHED_RETRY_AFTER", 5))
+        self._shed_lock = threading.Lock()
+        self._shed_count = 0
+        self._shed_logged_at = float("-inf")
 
     def __call__(self, request):
         if self.slots is None or request.path.startswith(EXEMPT_PREFIXES):
@@ -50,7 +57,19 @@ class LoadShedMiddleware:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = self.retry_after
         response["Cache-Control"] = "no-store"
+        response._has_been_logged = True  # counted below, not logged by Django as an error
+        self._count_shed()
         return response
+
+    def _count_shed(self) -> None:
+        now = time.monotonic()
+        with self._shed_lock:
+            self._shed_count += 1
+            if now - self._shed_logged_at < SHED_LOG_INTERVAL_SECONDS:
+                return
+            count, self._shed_count, self._shed_logged_at = self._shed_count, 0, now
+        logger.warning("Overloaded: %d request(s) answered 503 (Retry-After %s s) since the last report", count,
+                       self.retry_after)
 
 
 # --- the database out of reach ---------------------------------------------------------------------------------

@@ -52,3 +52,16 @@ def test_off_by_default_and_health_checks_are_never_shed():
         shed.slots.acquire()
         assert shed(RequestFactory().get("/healthz")) == "passed"
         assert shed(RequestFactory().get("/cases/")).status_code == 503
+
+
+def test_shedding_is_one_warning_a_minute_not_an_error_per_request(caplog):
+    with override_settings(LOAD_SHED_CONCURRENCY=1, LOAD_SHED_WAIT_SECONDS=0):
+        shed = LoadShedMiddleware(lambda r: HttpResponse("ok"))
+        shed.slots.acquire()
+        with caplog.at_level("WARNING"):
+            answers = [shed(RequestFactory().get("/api/v1/cases/")) for _ in range(50)]
+    assert {a.status_code for a in answers} == {503}
+    assert all(a._has_been_logged for a in answers)  # Django's request logger leaves them alone
+    reports = [r for r in caplog.records if r.name == "guangyuan_jobs.core.middleware"]
+    assert len(reports) == 1 and reports[0].levelname == "WARNING" and "503" in reports[0].getMessage()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
