@@ -270,25 +270,15 @@ def scenarios(pool: dict):
 # ---------------------------------------------------------------- orchestration
 
 def _sql(query: str, args=()):
-    import psycopg2
-
-    conn = psycopg2.connect(database_url())
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(query, args)
-            return cursor.fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _sql_run(statement: str) -> None:
+    """One statement in its own autocommitted connection; the first column of its first row, if it returns rows."""
     import psycopg2
 
     conn = psycopg2.connect(database_url())
     conn.autocommit = True
     try:
         with conn.cursor() as cursor:
-            cursor.execute(statement)
+            cursor.execute(query, args)
+            return cursor.fetchone()[0] if cursor.description else None
     finally:
         conn.close()
 
@@ -341,7 +331,7 @@ def orchestrate(out: Path | None) -> list[dict]:
           file=sys.stderr)
     # The planner's statistics as autovacuum keeps them in service: right after seeding (and after the last
     # run's thousands of claims) they are stale, and the inbox query then took 58 ms instead of 0.3 ms.
-    _sql_run("ANALYZE")
+    _sql("ANALYZE")
     media = tempfile.mkdtemp(prefix="bench-load-media-")
     env["MEDIA_ROOT"] = media
     port = _free_port()
