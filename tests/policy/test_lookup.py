@@ -86,3 +86,30 @@ def test_values_come_back_typed_with_their_source():
     assert policy_value("jnts.max_per_year", on=D(2024, 1, 1)) == 3
     snapshot = parameter.as_snapshot()
     assert snapshot["value"] == "1000" and snapshot["region"] == "510000" and snapshot["valid_to"] is None
+
+
+def test_the_chain_follows_the_parent_links_not_the_shape_of_the_code():
+    """A township filed under another district (a boundary change) takes that district's value; a village
+    below it inherits the same; a code nobody registered gets the national value."""
+    from guangyuan_jobs.registry.models import Region
+
+    add("test.links", 1)
+    add("test.links", 2, region="510800")
+    add("test.links", 3, region="510811")
+    add("test.links", 4, region="510802")
+    town = Region.objects.create(code="510802777", name="飞地镇", level="township", parent_id="510811")
+    Region.objects.create(code="510802777001", name="飞地村", level="village", parent=town)
+    on = D(2024, 6, 1)
+    assert policy_value("test.links", on=on, region="510802777") == 3
+    assert policy_value("test.links", on=on, region="510802777001") == 3
+    assert policy_value("test.links", on=on, region="510899") == 1  # unregistered: national only
+
+
+def test_parent_links_that_loop_end_the_chain_instead_of_hanging():
+    from guangyuan_jobs.registry.models import Region
+
+    add("test.loop", 7)
+    first = Region.objects.create(code="510802881", name="甲", level="township", parent_id="510802")
+    second = Region.objects.create(code="510802882", name="乙", level="township", parent=first)
+    Region.objects.filter(pk=first.pk).update(parent=second)  # a data error: each the other's parent
+    assert policy_value("test.loop", on=D(2024, 6, 1), region="510802882") == 7
