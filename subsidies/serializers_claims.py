@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.casework.selectors import case_applicant_masked, kind_label
+from guangyuan_jobs.core.api import FieldsBuiltOnce
 from subsidies.forms_claims import CLAIM_FORMS
 from subsidies.selectors_claims import claim_data, claim_overview
 
@@ -87,7 +88,7 @@ class AmountSerializer(serializers.Serializer):
     estimate = serializers.BooleanField(help_text="An estimate by the rules: the claim is not submitted yet.")
 
 
-class ClaimListSerializer(serializers.ModelSerializer):
+class ClaimListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind_label = serializers.SerializerMethodField()
     region = serializers.CharField(source="region_id", read_only=True)
     applicant = serializers.SerializerMethodField()

@@ -1,4 +1,7 @@
-"""The API's single error shape: {"error": {"code", "message", "fields"}}."""
+"""The API's shared pieces: the single error shape {"error": {"code", "message", "fields"}}, strict query
+parameters, the pagination, and serializer fields built once."""
+
+import copy
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -92,3 +95,17 @@ def optional_choice(choices) -> serializers.ChoiceField:
 
 def optional_text() -> serializers.CharField:
     return serializers.CharField(required=False, allow_blank=True)
+
+
+class FieldsBuiltOnce:
+    """For a ModelSerializer (put first among the bases): its fields are built from the model once per class,
+    not for every object answered. DRF builds them anew for each serializer instance, which for a claim's answer
+    was two thirds of its serializing (0.5 ms); each instance still gets its own copies to bind."""
+
+    _built: dict[type, dict] = {}
+
+    def get_fields(self):
+        built = FieldsBuiltOnce._built.get(type(self))
+        if built is None:
+            built = FieldsBuiltOnce._built[type(self)] = super().get_fields()
+        return copy.deepcopy(built)

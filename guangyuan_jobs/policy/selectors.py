@@ -117,6 +117,7 @@ def policy_parameter(key: str, *, on: datetime.date, region: Region | str | None
     return copy.deepcopy(found) if isinstance(found.value, dict | list) else found
 
 
+_VALUE_FIELD = PolicyParameter._meta.get_field("value")  # its from_db_value decodes the JSON text
 # Deep enough for village -> town -> county -> city -> province, and a stop should parent links ever loop.
 _CHAIN_DEPTH_MAX = 8
 
@@ -154,20 +155,17 @@ def _rows_in_force_sql(alias: str, *, one_key: bool) -> str:
 
 def _rows_in_force(on: datetime.date, code: str | None, *, key: str | None = None) -> dict[str, list[tuple]]:
     """Rows in force on `on` for the region `code` (national ones only when it is None or unknown), by key:
-    (value, value_type, unit, region code, valid_from, valid_to, confidence, doc_no, title, distance)."""
+    [value as JSON text, value_type, unit, region code, valid_from, valid_to, confidence, doc_no, title,
+    distance]. Only the winning row's value is decoded (_parameter_choose): a day has a hundred rows."""
     alias = router.db_for_read(PolicyParameter)
-    connection = connections[alias]
-    ops = connection.ops
-    decode = PolicyParameter._meta.get_field("value").from_db_value
-    day = ops.adapt_datefield_value(on)
-    with connection.cursor() as cursor:
+    day = connections[alias].ops.adapt_datefield_value(on)
+    with connections[alias].cursor() as cursor:
         cursor.execute(_rows_in_force_sql(alias, one_key=key is not None),
                        [code or "", day, day, *([key] if key is not None else [])])
         fetched = cursor.fetchall()
     by_key: dict[str, list[tuple]] = {}
-    for row_key, value, value_type, unit, region_code, start, end, confidence, doc_no, title, depth in fetched:
-        by_key.setdefault(row_key, []).append((decode(value, None, connection), value_type, unit, region_code,
-                                               _date(start), _date(end), confidence, doc_no, title, depth))
+    for row_key, *row in fetched:
+        by_key.setdefault(row_key, []).append(row)
     return by_key
 
 
@@ -188,11 +186,11 @@ def _parameter_choose(key: str, rows: list[tuple], *, on: datetime.date, region)
         )
     # The nearest region first (national last), then the latest start.
     value, value_type, unit, region_code, valid_from, valid_to, confidence, doc_no, title, _depth = min(
-        rows, key=lambda r: (_CHAIN_DEPTH_MAX + 1 if r[9] is None else r[9], -r[4].toordinal()))
+        rows, key=lambda r: (_CHAIN_DEPTH_MAX + 1 if r[9] is None else r[9], -_date(r[4]).toordinal()))
     return ParameterValue(
-        key=key, value=parameter_value_typed(value_type, value), unit=unit, valid_from=valid_from,
-        valid_to=valid_to, region_code=region_code, document=f"{doc_no or ''} {title or ''}".strip(),
-        confidence=confidence,
+        key=key, value=parameter_value_typed(value_type, _VALUE_FIELD.from_db_value(value, None, None)), unit=unit,
+        valid_from=_date(valid_from), valid_to=_date(valid_to), region_code=region_code,
+        document=f"{doc_no or ''} {title or ''}".strip(), confidence=confidence,
     )
 
 

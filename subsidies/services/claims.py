@@ -27,7 +27,7 @@ from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.casework.models import Case, CaseStatus
 from guangyuan_jobs.casework.selectors import case_visible
 from guangyuan_jobs.casework.services import case_create_draft, case_submit, case_transition
-from guangyuan_jobs.casework.services.cases import service_atomic
+from guangyuan_jobs.casework.services.cases import service_atomic, service_savepoint
 from guangyuan_jobs.casework.services.idempotency import idempotent_call, request_fingerprint
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from guangyuan_jobs.core.identifiers import parse_credit_code
@@ -78,20 +78,27 @@ def claim_form_validate(*, kind: str, data, keep_hired_person: bool = False):
     return form
 
 
-def _claim_period(kind: str, cleaned: dict, *, region) -> tuple[datetime.date | None, datetime.date | None]:
+@dataclass(frozen=True)
+class ClaimPeriod:
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    schedule: rules.UnemploymentSchedule | None = None  # the unemployment subsidy's months and monthly amount
+
+
+def _claim_period(kind: str, cleaned: dict, *, region) -> ClaimPeriod:
     """The case's period, which casework's one-open-claim constraint keys on. Kinds whose details carry their
     own once-only constraints (per certificate, per person hired, once per person) leave it empty, so two
     certificates or two hires of one day are not mistaken for the same claim."""
     if kind == "WGFH":
         year = cleaned["premium_year"]
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return ClaimPeriod(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     if kind == "SYBZJ":
         schedule = sybzj_schedule_for(region=region, detail=UnemploymentSubsidyDetail(**cleaned))
-        return cleaned["unemployed_since"], schedule.end if schedule else None
+        return ClaimPeriod(cleaned["unemployed_since"], schedule.end if schedule else None, schedule)
     if kind == "SBBT":
         start = cleaned["period_start"]
-        return start, rules.months_add(start, cleaned["months"]) - datetime.timedelta(days=1)
-    return None, None
+        return ClaimPeriod(start, rules.months_add(start, cleaned["months"]) - datetime.timedelta(days=1))
+    return ClaimPeriod()
 
 
 def _duplicate(kind: str, detail) -> ConflictError:
@@ -162,11 +169,15 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
         _person_lock(applicant_person.pk)
     applicant = applicant_person or applicant_enterprise
     region_code = region.pk if region is not None else getattr(applicant, "region_id", None)
-    period_start, period_end = _claim_period(kind, cleaned, region=region_code)
+    period = _claim_period(kind, cleaned, region=region_code)
     case = case_create_draft(kind=kind, actor=actor, applicant_person=applicant_person,
-                             applicant_enterprise=applicant_enterprise, region=region, period_start=period_start,
-                             period_end=period_end)
+                             applicant_enterprise=applicant_enterprise, region=region, period_start=period.start,
+                             period_end=period.end)
     values = form.detail_values()
+    if submit and period.schedule is not None:
+        # Held from submission on (_benefit_period_hold): filed and submitted at once, they are written with the
+        # row rather than by a second UPDATE.
+        values["monthly_amount"], values["months"] = period.schedule.monthly, period.schedule.months
     owner = {"enterprise": applicant_enterprise} if applicant_enterprise is not None else {"person": applicant_person}
     if kind == "WGFH":
         values["channel"] = StablePostRefundDetail.Channel.APPLICATION
@@ -229,10 +240,10 @@ def claim_update_draft(*, case: Case, actor, data) -> Case:
     for name, value in values.items():
         setattr(detail, name, value)
     _detail_save(kind, detail, update_fields=list(values))
-    period_start, period_end = _claim_period(kind, form.cleaned_data, region=current.region_id)
+    period = _claim_period(kind, form.cleaned_data, region=current.region_id)
     try:
         with transaction.atomic():
-            Case.objects.filter(pk=current.pk).update(period_start=period_start, period_end=period_end,
+            Case.objects.filter(pk=current.pk).update(period_start=period.start, period_end=period.end,
                                                       version=F("version") + 1)
     except IntegrityError as exc:
         raise ConflictError(_("An open claim of this kind for this period already exists."),
@@ -345,11 +356,12 @@ def _benefit_period_hold(case: Case, detail: UnemploymentSubsidyDetail | None, *
     schedule = sybzj_schedule_for(region=case.region_id, detail=detail) if detail is not None else None
     if schedule is None:
         return  # no details, or nothing payable: the findings say so, and the caseworker decides
-    detail.monthly_amount, detail.months = schedule.monthly, schedule.months
-    detail.save(update_fields=["monthly_amount", "months"])
+    if (detail.monthly_amount, detail.months) != (schedule.monthly, schedule.months):
+        detail.monthly_amount, detail.months = schedule.monthly, schedule.months
+        detail.save(update_fields=["monthly_amount", "months"])
     period = None if new else BenefitPeriod.objects.filter(case=case, voided=False).first()
     try:
-        with transaction.atomic():
+        with service_savepoint():  # the overlap becomes the error below without another query
             if period is None:
                 BenefitPeriod.objects.create(person_id=detail.person_id,
                                              benefit=BenefitPeriod.Benefit.UNEMPLOYMENT_SUBSIDY,

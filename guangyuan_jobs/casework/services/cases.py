@@ -38,6 +38,8 @@ REFERENCE_ATTEMPTS = 5
 NOTIFIED_ACTIONS = frozenset({"submit", "accept", "accept_incomplete", "reject", "return", "approve", "refuse",
                               "pay", "lapse"})
 
+# A move's refusals because the case moved on since it was read: given before the move writes anything.
+MOVED_ON = frozenset({"stale", "invalid_status"})
 STALE_MESSAGE = _("This case changed since you opened it. Reload the page to see it as it is now.")
 
 
@@ -58,12 +60,18 @@ def savepoints_elided():
         _one_transaction.reset(token)
 
 
+def service_savepoint():
+    """`transaction.atomic()`, without its savepoint inside `savepoints_elided()`: for a service, or for a block
+    whose database error the service turns into its own error without another query."""
+    return transaction.atomic(savepoint=not _one_transaction.get())
+
+
 def service_atomic(func):
-    """`transaction.atomic`, without its savepoint inside `savepoints_elided()`."""
+    """A service in `service_savepoint()`."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with transaction.atomic(savepoint=not _one_transaction.get()):
+        with service_savepoint():
             return func(*args, **kwargs)
 
     return wrapper
@@ -381,14 +389,17 @@ def case_submit(*, case: Case, actor, fresh: bool = False) -> Case:
         return current
     try:
         return _case_submit(case=current, actor=actor)
-    except ConflictError:
+    except ConflictError as exc:
+        if exc.code not in MOVED_ON:
+            raise
+        # Refused before anything was written: a second click that met the first one's submission.
         again = Case.objects.get(pk=current.pk)
         if again.status == CaseStatus.SUBMITTED and again.submitted_by_id == getattr(actor, "pk", None):
             return again
         raise
 
 
-@transaction.atomic
+@service_atomic
 def _case_submit(*, case: Case, actor) -> Case:
     kind = kind_for(case)
     if kind is not None and case.status == CaseStatus.DRAFT:

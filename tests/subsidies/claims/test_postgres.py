@@ -135,3 +135,22 @@ def test_concurrent_uses_of_one_idempotency_key_give_one_claim(require_postgres,
     assert {status for status, _body in results} == {201}
     assert len({body["ref"] for _status, body in results}) == 1
     assert Case.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
+def test_an_overlap_only_the_constraint_sees_is_a_409_and_leaves_nothing(require_postgres, reference_data,
+                                                                         monkeypatch):
+    """Filed and submitted with an Idempotency-Key, the benefit period is inserted without a savepoint of its
+    own: the exclusion constraint's refusal (here of a period the rules could not see, as in a race the person
+    lock did not cover) is still a 409 naming the overlap, and the whole request is undone: no case, no key."""
+    import subsidies.kinds
+
+    applicant = make_user("applicant_person")
+    _insert_period(applicant.person_id, "2020-06-01", "2020-06-30")
+    monkeypatch.setattr(subsidies.kinds, "_benefit_overlaps", lambda **kwargs: ())
+    client = APIClient()
+    client.force_authenticate(user=applicant)
+    response = client.post("/api/v1/subsidies/claims/", {"kind": "SYBZJ", "submit": True, "data": sybzj_data()},
+                           format="json", HTTP_IDEMPOTENCY_KEY="overlap-1")
+    assert response.status_code == 409, response.content
+    assert response.json()["error"]["code"] == "benefit_overlap"
+    assert not Case.objects.exists() and not IdempotencyKey.objects.exists()
