@@ -12,7 +12,8 @@ with PostgreSQL and Redis on loopback, beside two baselines measured on the same
                 closed-loop scenarios above measure capacity, where latency is queueing: users / throughput);
   overload      many more users than the server can serve: answers must be 2xx or 503 with Retry-After.
 Each scenario runs BENCH_LOAD_SECONDS (default 20) with BENCH_LOAD_USERS (default 50) concurrent users (overload:
-BENCH_OVERLOAD_USERS, default 400), and prints requests/s, p50/p95/p99 and errors. Goals: claims at least half the
+BENCH_OVERLOAD_USERS, default 400), and prints requests/s, p50/p95/p99 and errors; bare create and claims, the pair
+compared, take turns in BENCH_LOAD_ROUNDS rounds (default 3) sharing that time. Goals: claims at least half the
 bare create's requests/s, p95 under 500 ms, 0 errors, rows == 2xx answers; overload: 503 + Retry-After, no 5xx
 other than 503. BENCH_LOAD_SCENARIOS (e.g. "bare create,claims") runs only some of them.
 
@@ -340,23 +341,23 @@ def orchestrate(out: Path | None) -> list[dict]:
     loops = scenarios(pool)
     table = {}
     try:
-        for name, n_users in (("bare JSON", users), ("bare create", users), ("claims", users),
-                              ("claims paced", users), ("mixed", users), ("overload", overload_users)):
-            if name not in chosen:
-                continue
-            rec = Recorder()
+        runs: dict[str, dict] = {}
+        for name, n_users, share in _schedule(chosen, users, overload_users):
+            run = runs.setdefault(name, {"rec": Recorder(), "elapsed": 0.0, "filed": 0, "users": n_users})
             before = _sql("SELECT count(*) FROM casework_case WHERE kind = 'SYBZJ'")
             started = time.monotonic()
-            asyncio.run(run_scenario(name, base, n_users, seconds, loops[name], rec))
-            elapsed = time.monotonic() - started
+            asyncio.run(run_scenario(name, base, n_users, seconds * share, loops[name], run["rec"]))
+            run["elapsed"] += time.monotonic() - started
             time.sleep(1)
-            filed = _sql("SELECT count(*) FROM casework_case WHERE kind = 'SYBZJ'") - before
+            run["filed"] += _sql("SELECT count(*) FROM casework_case WHERE kind = 'SYBZJ'") - before
+        for name, run in runs.items():
+            rec = run["rec"]
             for operation, samples in rec.samples.items():
-                table[(name, operation)] = {**summary(samples, elapsed), "users": n_users}
+                table[(name, operation)] = {**summary(samples, run["elapsed"]), "users": run["users"]}
             acknowledged = sum(1 for op in ("claim filed and submitted", "claim draft")
                                for s in rec.samples.get(op, []) if s[0] == 201)
-            if acknowledged or filed:
-                table[(name, "rows == 2xx")] = {"acknowledged": acknowledged, "rows": filed}
+            if acknowledged or run["filed"]:
+                table[(name, "rows == 2xx")] = {"acknowledged": acknowledged, "rows": run["filed"]}
             if rec.failures:
                 print(f"{name}: requests without an answer: {rec.failures}", file=sys.stderr)
     finally:
@@ -369,6 +370,17 @@ def orchestrate(out: Path | None) -> list[dict]:
     if out:
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return results
+
+
+def _schedule(chosen: set[str], users: int, overload_users: int) -> list[tuple[str, int, float]]:
+    """(scenario, users, share of BENCH_LOAD_SECONDS) in the order run. The two compared (bare create, claims)
+    alternate in BENCH_LOAD_ROUNDS rounds (default 3) that share their time, so a drift of the machine's speed
+    during the run (20-30 % on this shared virtual machine) weighs on both alike instead of on one."""
+    rounds = max(1, int(os.environ.get("BENCH_LOAD_ROUNDS", "3")))
+    compared = [name for name in ("bare create", "claims") if name in chosen]
+    order = [("bare JSON", users, 1.0), *[(name, users, 1 / rounds) for _round in range(rounds) for name in compared],
+             ("claims paced", users, 1.0), ("mixed", users, 1.0), ("overload", overload_users, 1.0)]
+    return [step for step in order if step[0] in chosen]
 
 
 def _flush_queues() -> None:
