@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.selectors import region_scope_q
@@ -140,15 +140,26 @@ def _spending_rows() -> tuple[Row, ...]:
     return (Row("total", _("Total")), *(Row(kind.code, kind.label) for kind in all_kinds()))
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _spending(period: Period, *, user, region: str | None) -> Values:
+    """Money paid per kind: a monthly subsidy (失业补助金) counts each month the bank paid in the statistical
+    month it was paid, and its payment order, closed with the sum of those months, never again (subsidies'
+    `money_paid`). The count is of claims paid: a claim paid several months at once (a late approval catching
+    up) is one claim paid that month, and one paid a month in each of two statistical months counts in both."""
+    from subsidies.selectors_payments import money_paid
+
     unit = int(policy_value("stats.money_unit", on=period.end))
     decimals = int(policy_value("stats.money_decimals", on=period.end))
-    paid = _scoped(Payment.objects.filter(status=Payment.Status.PAID), user=user, region=region, field="case__region")
-    paid = paid.annotate(paid_on=TruncDate("paid_at"))
+    orders = _scoped(Payment.objects.all(), user=user, region=region, field="case__region")
 
     def per_kind(start: datetime.date):
-        return {row["case__kind"]: row for row in paid.filter(paid_on__range=(start, period.end))
-                .values("case__kind").annotate(count=Count("id"), amount=Sum("amount"))}
+        money = money_paid(start=_day_start(start), end=_day_start(period.end + ONE_DAY), months="case__instalments",
+                           paid=Q(status=Payment.Status.PAID), paid_at="paid_at", amount="amount")
+        return {row["case__kind"]: row for row in orders.filter(money.q).values("case__kind")
+                .annotate(count=Count("id", distinct=True), amount=Sum(money.amount))}
 
     month, year = per_kind(period.start), per_kind(period.year_start)
     values: Values = {}

@@ -48,6 +48,7 @@ from subsidies.models import (
     StartupSubsidyDetail,
     UnemploymentSubsidyDetail,
 )
+from subsidies.selectors_payments import MoneyPaid, money_paid
 
 CITY_LEVEL_LABEL = _("City level (市本级)")
 WHOLE_CITY_LABEL = _("Whole city")
@@ -158,14 +159,21 @@ class SubsidyStatisticsFilterForm(ReportFilterForm):
         self.fields["region"].queryset = Region.objects.filter(Q(code=CITY_CODE) | Q(parent_id=CITY_CODE))
 
 
-def _paid_in_year(user, filters: dict) -> QuerySet[Case]:
-    """The subsidy cases paid in the year (local time) that the user may see, filtered by kind and district."""
+def _money_in_year(filters: dict) -> MoneyPaid:
+    """The money paid in the year (local time): a monthly subsidy's months when the bank paid them, any other
+    case's payment order when the case was paid (selectors_payments.money_paid)."""
     year = int(filters["year"])
     zone = timezone.get_default_timezone()
-    start = datetime.datetime(year, 1, 1, tzinfo=zone)
-    end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+    start, end = datetime.datetime(year, 1, 1, tzinfo=zone), datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+    return money_paid(start=start, end=end, months="instalments", paid=Q(status=CaseStatus.PAID), paid_at="paid_at",
+                      amount="payment__amount")
+
+
+def _paid_in_year(user, filters: dict) -> QuerySet[Case]:
+    """The subsidy cases paid money in the year that the user may see, filtered by kind and district: a row per
+    month paid of a monthly subsidy, so cases, people and firms are counted distinct."""
     kinds = [filters["kind"]] if filters.get("kind") else [k.code for k in SUBSIDY_KINDS]
-    cases = Case.objects.filter(status=CaseStatus.PAID, kind__in=kinds, paid_at__gte=start, paid_at__lt=end)
+    cases = Case.objects.filter(kind__in=kinds).filter(_money_in_year(filters).q)
     if filters.get("region"):
         cases = cases.filter(region__pk__startswith=filters["region"].code)
     return scope_queryset(cases, user=user, region_field="region", person_field="applicant_person",
@@ -178,12 +186,15 @@ def _district():
 
 
 def monthly_statistics_queryset(user, filters: dict) -> QuerySet:
+    """Per month paid: a monthly subsidy's case counts in each month one of its months was paid, once however
+    many months were paid together; its money in the month the bank paid it."""
+    money = _money_in_year(filters)
     return (_paid_in_year(user, filters)
-            .annotate(month=TruncMonth("paid_at"), district=_district())
+            .annotate(month=TruncMonth(money.paid_at), district=_district())
             .values("month", "district", "kind")
-            .annotate(cases=Count("id"), people=Count("applicant_person", distinct=True),
+            .annotate(cases=Count("id", distinct=True), people=Count("applicant_person", distinct=True),
                       firms=Count("applicant_enterprise", distinct=True),
-                      amount=Coalesce(Sum("payment__amount"), ZERO_MONEY, output_field=MONEY_FIELD))
+                      amount=Coalesce(Sum(money.amount), ZERO_MONEY, output_field=MONEY_FIELD))
             .order_by("month", "district", "kind"))
 
 
@@ -209,12 +220,12 @@ register_report(ReportDefinition(
 
 # ---------------------------------------------------------------- the work report's indicators
 
-def _indicators(cases: QuerySet) -> QuerySet:
+def _indicators(cases: QuerySet, paid: MoneyPaid) -> QuerySet:
     def of(*kinds):
         return Q(kind__in=kinds)
 
     def money(*kinds):
-        return Coalesce(Sum("payment__amount", filter=of(*kinds)), ZERO_MONEY, output_field=MONEY_FIELD)
+        return Coalesce(Sum(paid.amount, filter=of(*kinds)), ZERO_MONEY, output_field=MONEY_FIELD)
 
     return cases.annotate(
         firms_refunded=Count("applicant_enterprise", distinct=True, filter=of(REFUND)),
@@ -224,7 +235,7 @@ def _indicators(cases: QuerySet) -> QuerySet:
                        Value(0), output_field=IntegerField()),
         people_paid=Count("applicant_person", distinct=True, filter=of(UNEMPLOYMENT)),
         unemployment_amount=money(UNEMPLOYMENT),
-        other_cases=Count("id", filter=of(*OTHER_GRANTS)),
+        other_cases=Count("id", distinct=True, filter=of(*OTHER_GRANTS)),
         other_amount=money(*OTHER_GRANTS),
         skill_people=Count("applicant_person", distinct=True, filter=of(SKILL)),
         skill_amount=money(SKILL),
@@ -238,9 +249,10 @@ INDICATOR_FIELDS = ("area", "firms_refunded", "refund_amount", "posts", "people_
 def indicators_queryset(user, filters: dict) -> QuerySet:
     """One line per district (市本级 apart) and a last line for everything the user may see."""
     cases = _paid_in_year(user, filters).order_by()  # no ORDER BY inside a UNION
-    by_district = _indicators(cases.annotate(area=_district()).values("area")).values(*INDICATOR_FIELDS)
+    paid = _money_in_year(filters)
+    by_district = _indicators(cases.annotate(area=_district()).values("area"), paid).values(*INDICATOR_FIELDS)
     # Grouped by a constant: one line over every case, also when there is none.
-    total = _indicators(cases.annotate(area=Value(TOTAL_KEY, output_field=CharField())).values("area")
+    total = _indicators(cases.annotate(area=Value(TOTAL_KEY, output_field=CharField())).values("area"), paid
                         ).values(*INDICATOR_FIELDS)
     return by_district.union(total, all=True).order_by("area")
 

@@ -1,11 +1,13 @@
 """The subsidy figures of the managers' dashboard (DOMAIN.md §1): counted as the subsidies' own indicator
-report counts them (subsidies/exports.py): cases paid in the period, their payment orders' amounts."""
+report counts them (subsidies/exports.py): the money paid in the period (a monthly subsidy's months when the bank
+paid them, any other case's payment order when the case was paid; selectors_payments.money_paid), and the cases,
+people and firms it was paid to, each once however many months they were paid in the period."""
 
 import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,18 +15,26 @@ from django.utils.translation import gettext_lazy as _
 from guangyuan_jobs.accounts.selectors import CITY_CODE
 from guangyuan_jobs.casework.models import Case, CaseStatus
 from monitoring.indicators import Indicator, IndicatorQuery
+from subsidies.selectors_payments import MoneyPaid, money_paid
 
 SECTION = "subsidies"
 REFUND, UNEMPLOYMENT, SKILL = "WGFH", "SYBZJ", "JNTS"
 OTHER_GRANTS = ("XNJY", "SBBT", "CYBT")
 
 
-def _paid(query: IndicatorQuery, kinds: tuple[str, ...], *, city_level: bool = False):
-    """Cases of the kinds paid in the period (local days) in the area; `city_level`: those of 市本级 only."""
+def _money(query: IndicatorQuery) -> MoneyPaid:
+    """The money paid in the period (local days)."""
     zone = timezone.get_default_timezone()
     start = datetime.datetime.combine(query.start, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(query.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    cases = Case.objects.filter(status=CaseStatus.PAID, kind__in=kinds, paid_at__gte=start, paid_at__lt=end)
+    return money_paid(start=start, end=end, months="instalments", paid=Q(status=CaseStatus.PAID),
+                      paid_at="paid_at", amount="payment__amount")
+
+
+def _paid(query: IndicatorQuery, kinds: tuple[str, ...], *, city_level: bool = False):
+    """Cases of the kinds paid money in the period in the area, a row per month paid (count them distinct);
+    `city_level`: those of 市本级 only."""
+    cases = Case.objects.filter(kind__in=kinds).filter(_money(query).q)
     if city_level:
         if query.region not in (None, CITY_CODE):
             return cases.none()  # a district has no city-level part
@@ -32,8 +42,8 @@ def _paid(query: IndicatorQuery, kinds: tuple[str, ...], *, city_level: bool = F
     return cases.filter(query.region_q())
 
 
-def _amount(cases) -> Decimal:
-    return cases.aggregate(total=Sum("payment__amount"))["total"] or Decimal("0.00")
+def _amount(cases, query: IndicatorQuery) -> Decimal:
+    return cases.aggregate(total=Sum(_money(query).amount))["total"] or Decimal("0.00")
 
 
 def _records(kinds: tuple[str, ...], *, city_level: bool = False):
@@ -52,7 +62,7 @@ def refund_firms(query: IndicatorQuery) -> int:
 
 
 def refund_amount(query: IndicatorQuery) -> Decimal:
-    return _amount(_paid(query, (REFUND,)))
+    return _amount(_paid(query, (REFUND,)), query)
 
 
 def refund_posts(query: IndicatorQuery) -> int:
@@ -70,15 +80,15 @@ def unemployment_people_city_level(query: IndicatorQuery) -> int:
 
 
 def unemployment_amount(query: IndicatorQuery) -> Decimal:
-    return _amount(_paid(query, (UNEMPLOYMENT,)))
+    return _amount(_paid(query, (UNEMPLOYMENT,)), query)
 
 
 def other_grants_cases(query: IndicatorQuery) -> int:
-    return _paid(query, OTHER_GRANTS).count()
+    return _paid(query, OTHER_GRANTS).aggregate(n=Count("pk", distinct=True))["n"]
 
 
 def other_grants_amount(query: IndicatorQuery) -> Decimal:
-    return _amount(_paid(query, OTHER_GRANTS))
+    return _amount(_paid(query, OTHER_GRANTS), query)
 
 
 def skill_people(query: IndicatorQuery) -> int:
@@ -86,11 +96,11 @@ def skill_people(query: IndicatorQuery) -> int:
 
 
 def skill_amount(query: IndicatorQuery) -> Decimal:
-    return _amount(_paid(query, (SKILL,)))
+    return _amount(_paid(query, (SKILL,)), query)
 
 
 def skill_amount_city_level(query: IndicatorQuery) -> Decimal:
-    return _amount(_paid(query, (SKILL,), city_level=True))
+    return _amount(_paid(query, (SKILL,), city_level=True), query)
 
 
 INDICATORS = (

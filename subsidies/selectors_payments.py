@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from guangyuan_jobs.accounts.selectors import scope_queryset
@@ -176,3 +177,36 @@ def payment_batch_progress(batch: PaymentBatch) -> SettleProgress:
     running = batch.status == B.RECONCILING
     percent = 100 if not running else (int(done * 100 / total) if total else 0)
     return SettleProgress(percent=min(percent, 100), running=running)
+
+
+# ---------------------------------------------------------------- money paid, for the statistics
+
+@dataclass(frozen=True)
+class MoneyPaid:
+    """The money paid in a range of time, as rows of a queryset of cases or of payment orders.
+
+    A case paid month by month (失业补助金) counts each month the bank paid, in the month it was paid, and never
+    its payment order: the order is marked paid only when the last month is paid, for the sum of the months paid
+    (cut when the payments stopped early), so counting it too would count the same money twice, and late. Any
+    other case counts its payment order, when it was paid. A case with a schedule counts by its months alone.
+
+    Filter with `q` in one filter() call and read `paid_at` and `amount` after it: they read the month the
+    filter joined, so a row is either one month paid or one whole payment. A case paid several months in the
+    range is several rows: count cases, people or firms with distinct=True and sum `amount`."""
+
+    q: Q
+    paid_at: Coalesce
+    amount: Coalesce
+
+
+def money_paid(*, start: datetime.datetime, end: datetime.datetime, months: str, paid: Q, paid_at: str,
+               amount: str) -> MoneyPaid:
+    """The money paid in [start, end). `months`: the path to the case's monthly instalments ("instalments" from a
+    case, "case__instalments" from a payment order); `paid`, `paid_at`, `amount`: what says a case without a
+    schedule was paid, when, and how much (the statistic's own reading: the case's status and time, or its
+    payment order's)."""
+    whole = Q(**{f"{months}__isnull": True}) & paid & Q(**{f"{paid_at}__gte": start, f"{paid_at}__lt": end})
+    monthly = Q(**{f"{months}__status": SubsidyInstalment.Status.PAID, f"{months}__paid_at__gte": start,
+                   f"{months}__paid_at__lt": end})
+    return MoneyPaid(q=whole | monthly, paid_at=Coalesce(f"{months}__paid_at", paid_at),
+                     amount=Coalesce(f"{months}__amount", amount))

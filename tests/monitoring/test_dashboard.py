@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from guangyuan_jobs.casework.models import Case, Payment
 from guangyuan_jobs.registry.models import Region
 from monitoring.summaries import View, figures_for, summaries_refresh_current
-from subsidies.models import StablePostRefundDetail
+from subsidies.models import StablePostRefundDetail, SubsidyInstalment
+from subsidies.rules import months_add
 from tests.factories import EnterpriseFactory, PersonFactory, make_credit_code, make_user, region
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,48 @@ def test_each_subsidy_figure_of_the_whole_city(records):
     assert figures["subsidies.other_cases"][0] == 2
     assert figures["subsidies.other_amount"][0] == Decimal("5000.00")
     assert figures["casework.overdue"][0] == 1
+
+
+def monthly_claim(*, region_code, amount, months, first):
+    """An approved 失业补助金 claim paid month by month, as the approval leaves it: the payment order pending for
+    the whole amount, one scheduled instalment a month from `first`."""
+    case = Case.objects.create(ref=f"T-SYBZJ-{next(_refs):06d}", kind="SYBZJ", applicant_person=PersonFactory(),
+                               region=region(region_code), status="publicized", period_start=first,
+                               approved_amount=Decimal(amount) * months)
+    Payment.objects.create(case=case, amount=case.approved_amount)
+    SubsidyInstalment.objects.bulk_create(
+        SubsidyInstalment(case=case, month=months_add(first, i), amount=Decimal(amount)) for i in range(months))
+    return case
+
+
+def _at(on):
+    return datetime.datetime.combine(on, datetime.time(10), tzinfo=timezone.get_default_timezone())
+
+
+def test_the_unemployment_subsidy_paid_month_by_month_counts_when_each_month_is_paid(db):
+    claim = monthly_claim(region_code="510802", amount="848.00", months=4, first=D(2026, 1, 1))
+    for month, on in ((D(2026, 1, 1), D(2026, 2, 10)), (D(2026, 2, 1), D(2026, 2, 10)),
+                      (D(2026, 3, 1), D(2026, 3, 10))):
+        SubsidyInstalment.objects.filter(case=claim, month=month).update(status="paid", paid_at=_at(on))
+    # Re-employed: April stopped, and the case closed in April with its payment order cut to the months paid.
+    SubsidyInstalment.objects.filter(case=claim, month=D(2026, 4, 1)).update(status="stopped")
+    Payment.objects.filter(case=claim).update(status="paid", paid_at=_at(D(2026, 4, 5)), amount=Decimal("2544.00"))
+    Case.objects.filter(pk=claim.pk).update(status="paid", paid_at=_at(D(2026, 4, 5)))
+    paid_case("SYBZJ", region_code="510800", on=D(2026, 3, 15), amount="5100.00")  # paid whole, 市本级
+    paid_case("JNTS", region_code="510802", on=D(2026, 3, 15), amount="1500.00")
+
+    def sybzj(view):
+        figures = figure_map(view)
+        return (figures["subsidies.sybzj_people"][0], figures["subsidies.sybzj_amount"][0],
+                figures["subsidies.sybzj_people_city_level"][0])
+
+    assert sybzj(View(2026, 2, "")) == (1, Decimal("1696.00"), 0)  # two months paid together: one person
+    assert sybzj(View(2026, 3, "")) == (2, Decimal("5948.00"), 1)
+    assert sybzj(View(2026, 4, "")) == (0, Decimal("0.00"), 0)  # the closing pays nothing more
+    assert sybzj(View(2026, None, "")) == (2, Decimal("7644.00"), 1)  # each person once in the year
+    assert sybzj(View(2026, 3, "510802")) == (1, Decimal("848.00"), 0)
+    march = figure_map(View(2026, 3, ""))
+    assert march["subsidies.jnts_amount"][0] == Decimal("1500.00") and march["subsidies.jnts_people"][0] == 1
 
 
 def test_each_monitoring_figure(records):

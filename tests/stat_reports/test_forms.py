@@ -18,6 +18,8 @@ from stat_reports.models import StatFormFiling
 from stat_reports.rules import in_money_unit, statistical_month, statistical_year_start
 from stat_reports.selectors import form_result
 from stat_reports.services import stat_form_export
+from subsidies.models import SubsidyInstalment
+from subsidies.rules import months_add
 from tests.factories import PersonFactory, make_user, region
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +132,73 @@ def test_spending_in_ten_thousand_yuan_adds_up_and_runs_through_the_year(manager
     assert nov["JNTS"] == {"count": 0, "amount": Decimal("0.00"), "ytd": Decimal("0.00")}
     assert nov["total"]["amount"] == Decimal("1.73")
     assert result.balanced
+
+
+def _at(on):
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+
+
+def _monthly_claim(amount, months, first, *, area="510802"):
+    """An approved 失业补助金 claim paid month by month, as the approval leaves it: the payment order pending for
+    the whole amount, one scheduled instalment a month from `first`."""
+    case = Case.objects.create(kind="SYBZJ", ref=f"SYBZJ-2026-{Case.objects.count():08d}", region=region(area),
+                               status="publicized", applicant_person=PersonFactory(),
+                               approved_amount=Decimal(amount) * months)
+    Payment.objects.create(case=case, amount=case.approved_amount)
+    SubsidyInstalment.objects.bulk_create(
+        SubsidyInstalment(case=case, month=months_add(first, i), amount=Decimal(amount))
+        for i in range(months))
+    return case
+
+
+def _month_paid(case, month, on):
+    """The bank paid one month in a payment batch on `on`."""
+    SubsidyInstalment.objects.filter(case=case, month=month).update(status="paid", paid_at=_at(on))
+
+
+def _closed(case, on):
+    """No month left to pay: the payment order, cut to the months paid, and the case are marked paid on `on`."""
+    paid = sum(case.instalments.filter(status="paid").values_list("amount", flat=True))
+    Payment.objects.filter(case=case).update(status="paid", paid_at=_at(on), amount=paid)
+    Case.objects.filter(pk=case.pk).update(status="paid", paid_at=_at(on))
+
+
+def test_monthly_subsidy_counts_each_month_when_paid_and_its_closing_adds_nothing(manager):
+    claim = _monthly_claim("1000.00", 4, D(2026, 9, 1))
+    _month_paid(claim, D(2026, 9, 1), D(2026, 10, 10))  # October's form
+    _month_paid(claim, D(2026, 10, 1), D(2026, 11, 5))  # November's form: two months, one claim paid
+    _month_paid(claim, D(2026, 11, 1), D(2026, 11, 18))
+    _paid("JNTS", "1500.00", D(2026, 11, 10))  # an ordinary one-off payment
+
+    result, nov = figures("spending", user=manager)
+    assert nov["SYBZJ"] == {"count": 1, "amount": Decimal("0.20"), "ytd": Decimal("0.30")}
+    assert nov["JNTS"] == {"count": 1, "amount": Decimal("0.15"), "ytd": Decimal("0.15")}
+    assert nov["total"] == {"count": 2, "amount": Decimal("0.35"), "ytd": Decimal("0.45")}
+    assert result.balanced
+    _, oct_ = figures("spending", user=manager, month=10)
+    assert oct_["SYBZJ"] == {"count": 1, "amount": Decimal("0.10"), "ytd": Decimal("0.10")}
+
+    # The last month is paid in December's form, and with it the payment order of the whole 4,000 yuan.
+    _month_paid(claim, D(2026, 12, 1), D(2026, 12, 2))
+    _closed(claim, D(2026, 12, 2))
+    result, dec = figures("spending", user=manager, month=12)
+    assert dec["SYBZJ"] == {"count": 1, "amount": Decimal("0.10"), "ytd": Decimal("0.40")}
+    assert dec["total"] == {"count": 1, "amount": Decimal("0.10"), "ytd": Decimal("0.55")}
+    assert result.balanced
+    assert figures("spending", user=manager)[1] == nov  # November's form reads as it did
+
+
+def test_a_monthly_subsidy_stopped_early_is_closed_later_without_counting_again(manager):
+    claim = _monthly_claim("1000.00", 6, D(2026, 9, 1))
+    _month_paid(claim, D(2026, 9, 1), D(2026, 10, 25))
+    _month_paid(claim, D(2026, 10, 1), D(2026, 10, 25))
+    SubsidyInstalment.objects.filter(case=claim, status="scheduled").update(status="stopped")  # re-employed
+    _closed(claim, D(2026, 11, 22))  # closed with the months paid, in December's form
+
+    _, nov = figures("spending", user=manager)
+    assert nov["SYBZJ"] == {"count": 1, "amount": Decimal("0.20"), "ytd": Decimal("0.20")}
+    _, dec = figures("spending", user=manager, month=12)
+    assert dec["SYBZJ"] == {"count": 0, "amount": Decimal("0.00"), "ytd": Decimal("0.20")}
 
 
 def test_a_form_that_does_not_balance_cannot_be_filed(manager, monkeypatch):

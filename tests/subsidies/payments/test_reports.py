@@ -14,8 +14,10 @@ from guangyuan_jobs.casework.models import Case, Payment
 from guangyuan_jobs.reports.models import ExportJob
 from guangyuan_jobs.reports.services import export_start
 from subsidies.exports import indicators_queryset, monthly_statistics_queryset
-from subsidies.models import StablePostRefundDetail, UnemploymentSubsidyDetail
+from subsidies.models import StablePostRefundDetail, SubsidyInstalment, UnemploymentSubsidyDetail
+from subsidies.rules import months_add
 from tests.factories import EnterpriseFactory, PersonFactory, make_user
+from tests.subsidies.payments.test_instalments import MONTH, Crew, monthly_case, on, pay_batch
 
 pytestmark = pytest.mark.django_db
 _refs = itertools.count(1)
@@ -94,6 +96,101 @@ def test_monthly_statistics_by_district(city_data):
     figures = [(r["month"].month, r["district"], r["cases"], r["people"], r["amount"]) for r in rows]
     assert figures == [(3, "510800", 1, 1, Decimal("5100.00")), (3, "510821", 1, 1, Decimal("4800.00")),
                        (4, "510821", 1, 1, Decimal("4800.00"))]
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=timezone.get_default_timezone())
+
+
+def monthly_claim(*, region, amount, months, first) -> Case:
+    """An approved 失业补助金 claim paid month by month, as the approval leaves it: the payment order pending for
+    the whole amount, one scheduled instalment a month from `first`."""
+    person = PersonFactory()
+    case = Case.objects.create(ref=f"SYBZJ-{YEAR}-T{next(_refs):07d}", kind="SYBZJ", region_id=region,
+                               status="publicized", applicant_person=person,
+                               approved_amount=Decimal(amount) * months)
+    Payment.objects.create(case=case, amount=case.approved_amount)
+    UnemploymentSubsidyDetail.objects.create(case=case, person=person, category="not_eligible",
+                                             unemployed_since=first, insured_months=10,
+                                             monthly_amount=Decimal(amount), months=months)
+    SubsidyInstalment.objects.bulk_create(
+        SubsidyInstalment(case=case, month=months_add(first, i), amount=Decimal(amount)) for i in range(months))
+    return case
+
+
+def month_paid(case, month: datetime.date, on: datetime.date):
+    """The bank paid one month in a payment batch on `on`."""
+    SubsidyInstalment.objects.filter(case=case, month=month).update(status="paid", paid_at=_at(on))
+
+
+def closed(case, on: datetime.date):
+    """No month left to pay: the payment order, cut to the months paid, and the case are marked paid on `on`."""
+    paid = sum(case.instalments.filter(status="paid").values_list("amount", flat=True))
+    Payment.objects.filter(case=case).update(status="paid", paid_at=_at(on), amount=paid)
+    Case.objects.filter(pk=case.pk).update(status="paid", paid_at=_at(on))
+
+
+@pytest.fixture
+def monthly_data(db):
+    """A claim of three months in 利州区: February and March paid together on 10 March, April on 10 April, the
+    case closed then; a one-off skill-upgrade subsidy paid in March in the same district."""
+    claim = monthly_claim(region="510802", amount="848.00", months=3, first=datetime.date(YEAR, 2, 1))
+    month_paid(claim, datetime.date(YEAR, 2, 1), datetime.date(YEAR, 3, 10))
+    month_paid(claim, datetime.date(YEAR, 3, 1), datetime.date(YEAR, 3, 10))
+    paid("JNTS", region="510802", amount="1500.00", month=3)
+    return claim
+
+
+def test_monthly_statistics_count_a_monthly_subsidy_in_the_months_it_was_paid(monthly_data):
+    manager = make_user("manager")
+    march = [(3, "510802", "JNTS", 1, 1, Decimal("1500.00")), (3, "510802", "SYBZJ", 1, 1, Decimal("1696.00"))]
+
+    def figures():
+        return [(r["month"].month, r["district"], r["kind"], r["cases"], r["people"], r["amount"])
+                for r in monthly_statistics_queryset(manager, {"year": YEAR})]
+
+    assert figures() == march  # the claim not yet paid in full: its months paid count all the same
+    month_paid(monthly_data, datetime.date(YEAR, 4, 1), datetime.date(YEAR, 4, 10))
+    closed(monthly_data, datetime.date(YEAR, 4, 10))
+    assert figures() == [*march, (4, "510802", "SYBZJ", 1, 1, Decimal("848.00"))]  # closing adds nothing
+
+
+def test_indicators_count_a_monthly_subsidy_once_per_person_and_its_money_once(monthly_data):
+    manager = make_user("manager")
+
+    def lizhou():
+        rows = by_area(indicators_queryset(manager, {"year": YEAR}))
+        assert list(rows) == ["510802", "999999"] and rows["510802"] == rows["999999"] | {"area": "510802"}
+        row = rows["510802"]
+        return row["people_paid"], row["unemployment_amount"], row["skill_people"], row["skill_amount"]
+
+    assert lizhou() == (1, Decimal("1696.00"), 1, Decimal("1500.00"))
+    month_paid(monthly_data, datetime.date(YEAR, 4, 1), datetime.date(YEAR, 4, 10))
+    closed(monthly_data, datetime.date(YEAR, 4, 10))
+    assert lizhou() == (1, Decimal("2544.00"), 1, Decimal("1500.00"))
+
+
+def test_the_payment_batches_leave_each_month_counted_once(monkeypatch, django_capture_on_commit_callbacks):
+    """Through the real batches: the months paid count as soon as the bank pays them, and the case closed as
+    paid with its payment order after the last month adds nothing."""
+    crew, manager, year = Crew(), make_user("manager"), timezone.localdate().year
+    case = monthly_case(crew)
+
+    def sybzj():
+        whole = by_area(indicators_queryset(manager, {"year": year}))["999999"]
+        months = [(r["cases"], r["people"], r["amount"])
+                  for r in monthly_statistics_queryset(manager, {"year": year, "kind": "SYBZJ"})]
+        return whole["people_paid"], whole["unemployment_amount"], months
+
+    on(monkeypatch, datetime.date(2020, 5, 20))
+    pay_batch(crew, capture=django_capture_on_commit_callbacks)
+    assert Payment.objects.get(case=case).status == "pending"
+    assert sybzj() == (1, 2 * MONTH, [(1, 1, 2 * MONTH)])
+
+    on(monkeypatch, datetime.date(2020, 12, 1))
+    pay_batch(crew, capture=django_capture_on_commit_callbacks)
+    assert Payment.objects.get(case=case).status == "paid"
+    assert sybzj() == (1, 6 * MONTH, [(1, 1, 6 * MONTH)])
 
 
 def _export(report, actor, django_capture_on_commit_callbacks, **filters):
