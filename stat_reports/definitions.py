@@ -110,7 +110,7 @@ GRADUATES = StatForm(
             _part_of("removed_employed", "removed", columns=("people",), label=_("Found work ≤ no longer followed"))),
 )
 
-SPENDING_COLUMNS = (Column("count", _("Payments this month")), Column("amount", _("Paid this month"), money=True),
+SPENDING_COLUMNS = (Column("count", _("Claims paid this month")), Column("amount", _("Paid this month"), money=True),
                     Column("ytd", _("Paid year to date"), money=True))
 
 
