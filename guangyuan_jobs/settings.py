@@ -106,6 +106,9 @@ LOAD_SHED_RETRY_AFTER = env_int("LOAD_SHED_RETRY_AFTER", 5)
 # The database out of reach (PostgreSQL restarting, a failover): 503 with this Retry-After, never a 500
 # (core/middleware.py); CONN_HEALTH_CHECKS below lets persistent connections recover once it is back.
 DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
+# The reads of every request prepared once per PostgreSQL session (core/db.py); off behind a transaction-pooling
+# proxy (PgBouncer in transaction mode), which shares sessions between clients.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 ROOT_URLCONF = "guangyuan_jobs.urls"
 WSGI_APPLICATION = "guangyuan_jobs.wsgi.application"

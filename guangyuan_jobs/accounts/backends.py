@@ -1,4 +1,4 @@
-"""Django's ModelBackend with a user's permissions read in one prepared statement instead of two ORM queries."""
+"""Django's ModelBackend with a user's permissions read by one prepared statement instead of two ORM queries."""
 
 import functools
 
@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db import connections, router
+
+from guangyuan_jobs.core.db import fetch_all_prepared
 
 
 @functools.cache
@@ -47,8 +49,6 @@ class ModelBackendOneQuery(ModelBackend):
                 rows = Permission.objects.values_list("content_type__app_label", "codename").order_by()
             else:
                 alias = router.db_for_read(Permission)
-                with connections[alias].cursor() as cursor:
-                    cursor.execute(_permissions_sql(alias), [user_obj.pk, user_obj.pk])
-                    rows = cursor.fetchall()
+                rows = fetch_all_prepared(connections[alias], _permissions_sql(alias), [user_obj.pk, user_obj.pk])
             user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
         return user_obj._perm_cache

@@ -13,6 +13,7 @@ from django.db import connections, router
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from guangyuan_jobs.core.db import fetch_all_prepared
 from guangyuan_jobs.core.errors import ApplicationError
 from guangyuan_jobs.policy.models import CalendarDay, CalendarYear, PolicyDocument, PolicyParameter
 from guangyuan_jobs.policy.rules import parameter_value_typed
@@ -159,10 +160,8 @@ def _rows_in_force(on: datetime.date, code: str | None, *, key: str | None = Non
     distance]. Only the winning row's value is decoded (_parameter_choose): a day has a hundred rows."""
     alias = router.db_for_read(PolicyParameter)
     day = connections[alias].ops.adapt_datefield_value(on)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_rows_in_force_sql(alias, one_key=key is not None),
-                       [code or "", day, day, *([key] if key is not None else [])])
-        fetched = cursor.fetchall()
+    fetched = fetch_all_prepared(connections[alias], _rows_in_force_sql(alias, one_key=key is not None),
+                                 [code or "", day, day, *([key] if key is not None else [])])
     by_key: dict[str, list[tuple]] = {}
     for row_key, *row in fetched:
         by_key.setdefault(row_key, []).append(row)
