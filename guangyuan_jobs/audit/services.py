@@ -4,6 +4,8 @@ Writers only INSERT; the chain is computed later by `audit_seal_pending` (a peri
 100,000-case batch never queues behind one chain head.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.db import connection, models, transaction
@@ -22,6 +24,27 @@ _SEAL_LOCK_KEY = 0x67796175646974
 LATE_COMMIT_WINDOW = timedelta(hours=6)
 
 
+_deferred: ContextVar[list[AuditEvent] | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def audit_deferred():
+    """For a unit of work that is one transaction, rolled back whole by any error (an API request under its
+    Idempotency-Key): the events it records are written together by one INSERT as it ends, still inside that
+    transaction, instead of by one INSERT each (a claim filed and submitted records three). An event's id exists
+    only from then on: `audit_log(..., write_now=True)` for one whose id is needed at once."""
+    if _deferred.get() is not None:
+        yield  # the outermost block writes them
+        return
+    events: list[AuditEvent] = []
+    token = _deferred.set(events)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    AuditEvent.objects.bulk_create(events)  # not reached after an error: the transaction goes with it
+
+
 def audit_log(
     *,
     actor,
@@ -32,12 +55,13 @@ def audit_log(
     outcome: str = AuditEvent.Outcome.SUCCESS,
     details: dict | None = None,
     source_ip: str | None = None,
+    write_now: bool = False,
 ) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "ref", None) or obj.pk)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         occurred_at=timezone.now(),
         actor=actor if is_user else None,
         actor_username=actor.get_username() if is_user else "",
@@ -48,6 +72,12 @@ def audit_log(
         outcome=outcome,
         details=details or {},
     )
+    deferred = _deferred.get()
+    if deferred is not None and not write_now:
+        deferred.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
 
 
 def audit_seal_pending(*, batch_size: int = 5000) -> int:

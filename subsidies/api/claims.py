@@ -9,6 +9,7 @@ from rest_framework import generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guangyuan_jobs.audit.services import audit_deferred
 from guangyuan_jobs.casework.kinds import get_kind
 from guangyuan_jobs.casework.models import CaseStatus
 from guangyuan_jobs.casework.services.cases import savepoints_elided
@@ -60,10 +61,11 @@ def _replayed(outcome) -> Response:
 
 def _in_one_transaction(call):
     """`call` as idempotent_call runs it: inside the key's own transaction (or savepoint), which any error
-    rolls back whole, so the services need no savepoints of their own (two round trips each)."""
+    rolls back whole, so the services need no savepoints of their own (two round trips each) and the audit
+    events are written together."""
 
     def run():
-        with savepoints_elided():
+        with savepoints_elided(), audit_deferred():
             return call()
 
     return run

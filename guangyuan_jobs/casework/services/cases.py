@@ -272,7 +272,9 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
         if withdrawn:
             details["missing_materials_withdrawn"] = list(withdrawn.values_list("material_code", flat=True))
             withdrawn.delete()
-    event = audit_log(actor=actor, event_type=f"case.{act.code}", obj=current, details=details)
+    # An approval's payment order names its event, so that one is written at once.
+    event = audit_log(actor=actor, event_type=f"case.{act.code}", obj=current, details=details,
+                      write_now=act.code == "approve")
     _payment_effects(act, case=current, stage=plan.stage, approval_event_id=event.pk, now=now, comment=comment)
     if kind is not None and kind.on_transition is not None and not plan.stage:
         kind.on_transition(cases=[current], action=act.code, actor=actor)
