@@ -54,10 +54,10 @@ def _jsonable(value):
     return value
 
 
-# The reads of one unit of work (a request, a claim filed and submitted): each (key, day, region) is read from
-# the database once and each region's chain once. Only inside `policy_reads_cached()`; elsewhere every call
-# reads afresh. Effective dating stays exact because the day is part of the key; a write to policy in the same
-# unit of work empties it (policy_reads_forget).
+# The reads of one unit of work (a request, a claim filed and submitted): the rows in force on a day for a region
+# (with its chain of ancestors) are read from the database once, and each key's value chosen once. Only inside
+# `policy_reads_cached()`; elsewhere every call reads afresh. Effective dating stays exact because the day is part
+# of the key; a write to policy in the same unit of work empties it (policy_reads_forget).
 _reads: contextvars.ContextVar[dict | None] = contextvars.ContextVar("policy_reads", default=None)
 
 
@@ -127,8 +127,9 @@ _CHAIN_DEPTH_MAX = 8
 def _rows_in_force_sql(alias: str, *, one_key: bool) -> str:
     """The rows in force on a day, national or for the region or one of its ancestors, each with its distance
     from the region (NULL: national). The ancestors follow the parent links (the truth, not the codes' shape) in
-    the same statement. Written once from the models' names: composed by the ORM, this read and the region
-    chain's cost a claim about 2 ms of Python, four times what the database spends on them."""
+    the same statement, prepared once per session (core.db). Written once from the models' names: composed by
+    the ORM, this read and the region chain's cost a claim about 2 ms of Python, four times what the database
+    spent on them."""
     q = connections[alias].ops.quote_name
     param, document, region = PolicyParameter._meta, PolicyDocument._meta, Region._meta
 
