@@ -219,3 +219,25 @@ def test_the_refund_claim_page_shows_the_firms_open_warning_beside_its_eligibili
     panel = client.get(reverse("casework:case_detail", args=[claim.ref])).content.decode()
     why = panel[panel.index('data-testid="why-this-amount"'):]
     assert "该企业有未关闭的失业预警" in why and "法定规模裁员" in why
+
+
+def test_the_unemployment_subsidy_drilldown_lists_the_claims_behind_the_month_with_what_was_paid_in_it(client, db):
+    """The link under the figure lists the claims paid money that month, each with that month's amount, even
+    while the claim is still being paid month by month (its case not yet closed)."""
+    claim = monthly_claim(region_code="510802", amount="848.00", months=4, first=D(2026, 1, 1))
+    for month, on in ((D(2026, 1, 1), D(2026, 2, 10)), (D(2026, 2, 1), D(2026, 2, 10)),
+                      (D(2026, 3, 1), D(2026, 3, 10))):
+        SubsidyInstalment.objects.filter(case=claim, month=month).update(status="paid", paid_at=_at(on))
+    paid_case("SYBZJ", region_code="510800", on=D(2026, 3, 15), amount="5100.00")
+    client.force_login(make_user("manager"))
+
+    def listed(start, end):
+        html = client.get(reverse("monitoring:case_records"), {"kind": "SYBZJ", "status": "paid", "start": start,
+                                                               "end": end}).content.decode()
+        return html.count(">T-SYBZJ-"), html
+
+    count, html = listed("2026-02-01", "2026-02-28")
+    assert count == 1 and "1696.00" in html  # January and February, paid together in February
+    count, html = listed("2026-03-01", "2026-03-31")
+    assert count == 2 and "848.00" in html and "5100.00" in html
+    assert listed("2026-04-01", "2026-04-30")[0] == 0
