@@ -24,7 +24,17 @@ from guangyuan_jobs.reports.registry import (
     ReportFilterForm,
     register_report,
 )
-from startup_events.models import Award, AwardLevel, Event, EventLoan, EventStatus, EventType, Intention, Registration
+from startup_events.models import (
+    Award,
+    AwardLevel,
+    Event,
+    EventLoan,
+    EventStatus,
+    EventType,
+    Intention,
+    Registration,
+    RegistrationStatus,
+)
 from startup_events.selectors import VIEW, event_scope
 
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
@@ -79,7 +89,8 @@ def _events(user, filters: dict) -> QuerySet[Event]:
     if filters.get("event_type"):
         events = events.filter(event_type=filters["event_type"])
     return events.annotate(
-        participants=_count(Registration), attendance=_count(Registration, attended=True),
+        participants=_count(Registration, status=RegistrationStatus.REGISTERED),
+        attendance=_count(Registration, status=RegistrationStatus.REGISTERED, attended=True),
         intentions_n=_count(Intention), intended=_sum(Intention, "amount"),
         loans_n=_count(EventLoan), loans_amount=_sum(EventLoan, "loan__principal"))
 

@@ -3,8 +3,10 @@ poverty-finance / bank-enterprise matching events (扶贫融资对接, 银企对
 round, 创梦天府) and salons (创业沙龙).
 
 An event is published for registration, held, then closed (or cancelled). People and enterprises of the registry
-register (online themselves, or at the desk through staff); the registration is unique per participant and
-event (a database constraint) and never beyond the capacity (the event row is locked while a seat is taken).
+register (online themselves, or at the desk through staff); the live registration (not cancelled) is unique per
+participant and event (a database constraint) and never beyond the capacity (the event row is locked while a seat
+is taken). Once the event is full a registration waits (候补) and is moved up, earliest first, when a registered
+participant cancels before the event; a cancelled registration stays on record.
 A fair records its banks, the intentions signed there (意向金额) and the guaranteed loans that resulted; a
 contest its rounds, the judges' scores and the awards. Money is yuan with 2 places.
 """
@@ -76,8 +78,19 @@ class Channel(models.TextChoices):
     DESK = "desk", _("At the desk (walk-in)")
 
 
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WAITING = "waiting", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Live registrations hold a seat or a place on the waiting list; a cancelled one is history.
+LIVE = Q(status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING))
+
+
 class Registration(models.Model):
-    """A person or an enterprise of the registry taking part in an event."""
+    """A person or an enterprise of the registry taking part in an event (registered), waiting for a seat, or
+    having cancelled (kept on record with who cancelled and when)."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -91,6 +104,12 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), default=False)
     attendance_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+")
+    status = models.CharField(_("registration status"), max_length=12, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.REGISTERED)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
 
     class Meta:
         ordering = ["registered_at", "id"]
@@ -100,11 +119,18 @@ class Registration(models.Model):
             models.CheckConstraint(condition=Q(person__isnull=False, enterprise__isnull=True)
                                    | Q(person__isnull=True, enterprise__isnull=False),
                                    name="registration_one_participant"),
-            models.UniqueConstraint(fields=["event", "person"], condition=Q(person__isnull=False),
+            # Only live registrations count: a participant who cancelled may register again.
+            models.UniqueConstraint(fields=["event", "person"], condition=Q(person__isnull=False) & LIVE,
                                     name="registration_once_per_person"),
-            models.UniqueConstraint(fields=["event", "enterprise"], condition=Q(enterprise__isnull=False),
+            models.UniqueConstraint(fields=["event", "enterprise"], condition=Q(enterprise__isnull=False) & LIVE,
                                     name="registration_once_per_enterprise"),
+            models.CheckConstraint(condition=Q(attended=False) | Q(status=RegistrationStatus.REGISTERED),
+                                   name="registration_attended_only_if_registered"),
+            models.CheckConstraint(condition=Q(status=RegistrationStatus.CANCELLED, cancelled_at__isnull=False)
+                                   | (~Q(status=RegistrationStatus.CANCELLED) & Q(cancelled_at__isnull=True)),
+                                   name="registration_cancelled_has_time"),
         ]
+        indexes = [models.Index(fields=["event", "status", "registered_at"], name="registration_event_status_idx")]
 
     def __str__(self):
         return self.name

@@ -1,5 +1,6 @@
 """Pure rules of events: which status moves are allowed and what each status lets staff and applicants do."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,12 @@ def actions_open(status: str) -> list[EventAction]:
 def registration_open(status: str) -> bool:
     """People register while the event is open, and only then: not on a draft, held, closed or cancelled event."""
     return status == S.OPEN
+
+
+def cancellation_open(status: str, *, held_on: datetime.date, today: datetime.date) -> bool:
+    """A registration is cancelled before the event only: while it is open for registration and its day has not
+    come (on the day the seat could no longer be given to someone waiting)."""
+    return status == S.OPEN and today < held_on
 
 
 def attendance_open(status: str) -> bool:

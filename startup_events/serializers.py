@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from startup_events.models import Award, Event, EventStatus, EventType, Registration
+from startup_events.models import Award, Event, EventStatus, EventType, Registration, RegistrationStatus
 
 
 class EventListSerializer(serializers.ModelSerializer):
@@ -30,11 +30,26 @@ class AwardSerializer(serializers.ModelSerializer):
 class TotalsSerializer(serializers.Serializer):
     registered = serializers.IntegerField()
     attended = serializers.IntegerField()
+    waiting = serializers.IntegerField(help_text="Registrations on the waiting list.")
+    cancelled = serializers.IntegerField()
     banks = serializers.IntegerField()
     intentions = serializers.IntegerField()
     intended_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     loans = serializers.IntegerField()
     loan_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    event = serializers.CharField(source="event.ref")
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices,
+                                     help_text="registered (holds a seat), waiting (on the waiting list), cancelled.")
+    waiting_position = serializers.IntegerField(
+        default=0, help_text="On the waiting list: 1 for the next to get a seat, and so on; 0 otherwise.")
+
+    class Meta:
+        model = Registration
+        fields = ["id", "event", "name", "project", "channel", "status", "waiting_position", "attended",
+                  "registered_at", "promoted_at", "cancelled_at"]
 
 
 class EventSerializer(EventListSerializer):
@@ -43,10 +58,15 @@ class EventSerializer(EventListSerializer):
     awards = AwardSerializer(many=True, source="award_list")
     banks = serializers.ListField(child=serializers.CharField(), source="bank_codes",
                                   help_text="Codes of the participating banks.")
-    registered_myself = serializers.BooleanField(help_text="For an applicant: whether they are registered.")
+    registered_myself = serializers.BooleanField(
+        help_text="For an applicant: whether they hold a live registration (registered or waiting).")
+    my_registration = RegistrationSerializer(
+        source="my_registration_", allow_null=True,
+        help_text="For an applicant: their registration (the live one, else the last cancelled), or null.")
 
     class Meta(EventListSerializer.Meta):
-        fields = [*EventListSerializer.Meta.fields, "description", "totals", "awards", "banks", "registered_myself"]
+        fields = [*EventListSerializer.Meta.fields, "description", "totals", "awards", "banks", "registered_myself",
+                  "my_registration"]
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -57,11 +77,3 @@ class RegisterSerializer(serializers.Serializer):
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, default="")
     credit_code = serializers.CharField(required=False, allow_blank=True, max_length=18, default="")
     name = serializers.CharField(required=False, allow_blank=True, max_length=128, default="")
-
-
-class RegistrationSerializer(serializers.ModelSerializer):
-    event = serializers.CharField(source="event.ref")
-
-    class Meta:
-        model = Registration
-        fields = ["id", "event", "name", "project", "channel", "attended", "registered_at"]

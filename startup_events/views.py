@@ -1,11 +1,14 @@
-"""Browser pages: the events list (filters, pages), a new event, an event's page with its participants,
-attendance, fair outcomes or contest rounds, scores and awards, and the public winners list of a contest."""
+"""Browser pages: the events list (filters, pages), a new event, an event's page with its participants (filtered
+by registration status; a participant sees theirs: registered, waiting with its place, or cancelled), cancelling
+a registration, attendance, fair outcomes or contest rounds, scores and awards, and the public winners list of a
+contest."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,11 +17,20 @@ from guangyuan_jobs.core.errors import ApplicationError, NotFoundError
 from guangyuan_jobs.core.pagination import paginate
 from startup_events import rules, selectors
 from startup_events.forms import AwardForm, EventFilterForm, EventForm, SelfRegistrationForm, WalkInForm
-from startup_events.models import AwardLevel, ContestRound, Event, EventStatus, EventType, Registration
+from startup_events.models import (
+    AwardLevel,
+    ContestRound,
+    Event,
+    EventStatus,
+    EventType,
+    Registration,
+    RegistrationStatus,
+)
 from startup_events.services.events import (
     attendance_record,
     event_create,
     event_transition,
+    registration_cancel,
     registration_self,
     registration_walk_in,
 )
@@ -84,6 +96,8 @@ def _detail_context(request, event: Event, *, error: str | None = None, field_er
     staff = not user.is_applicant
     manage = staff and user.has_perm(selectors.MANAGE)
     judge = staff and user.has_perm(selectors.SCORE)
+    mine = selectors.own_registration(user=user, event=event)
+    cancellation_open = rules.cancellation_open(event.status, held_on=event.held_on, today=timezone.localdate())
     context = {
         "event": event, "totals": selectors.event_totals(event), "error": error, "field_errors": field_errors or {},
         "staff": staff, "manage": manage, "judge": judge,
@@ -92,7 +106,8 @@ def _detail_context(request, event: Event, *, error: str | None = None, field_er
         "outcomes_open": rules.outcomes_open(event.status),
         "attendance_open": rules.attendance_open(event.status),
         "seats_left": rules.seats_left(capacity=event.capacity, taken=selectors.seats_taken(event)),
-        "mine": selectors.own_registration(user=user, event=event),
+        "mine": mine, "cancellation_open": cancellation_open,
+        "may_cancel_mine": bool(mine and mine.status != RegistrationStatus.CANCELLED and cancellation_open),
         "self_form": SelfRegistrationForm(), "walk_in_form": WalkInForm(),
         "award_form": AwardForm(), "award_levels": AwardLevel.choices,
         "banks": event.banks.select_related("bank"), "rounds": list(event.rounds.all()),
@@ -100,7 +115,12 @@ def _detail_context(request, event: Event, *, error: str | None = None, field_er
         "is_finance": event.is_finance, "is_contest": event.is_contest,
     }
     if staff:
-        registrations = selectors.registrations_of(event).prefetch_related("intentions__bank", "loans__loan")
+        wanted = request.GET.get("status", "")
+        wanted = wanted if wanted in RegistrationStatus.values else ""
+        context["registration_statuses"] = RegistrationStatus.choices
+        context["registration_status"] = wanted
+        registrations = selectors.registrations_of(event, status=wanted or None).prefetch_related(
+            "intentions__bank", "loans__loan")
         context.update(paginate(request, registrations, per_page=50))
         if manage and event.is_finance and context["outcomes_open"]:
             context["all_banks"] = CooperatingBank.objects.filter(active=True).order_by("name")
@@ -121,10 +141,11 @@ def event_detail(request, ref):
     return render(request, "startup_events/detail.html", _detail_context(request, event))
 
 
-def _run(request, event: Event, work, success: str):
-    """Run a service call; on a refusal show the event's page again with the reason and the service's status."""
+def _run(request, event: Event, work, success):
+    """Run a service call; on a refusal show the event's page again with the reason and the service's status.
+    `success` is the message, or a function of the call's result that gives it."""
     try:
-        work()
+        result = work()
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         message = " ".join(str(m) for messages_ in errors.values() for m in messages_)
@@ -134,7 +155,7 @@ def _run(request, event: Event, work, success: str):
         event.refresh_from_db()
         return render(request, "startup_events/detail.html",
                       _detail_context(request, event, error=str(exc.message)), status=exc.http_status)
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return redirect("startup_events:event_detail", event.ref)
 
 
@@ -170,7 +191,7 @@ def event_register(request, ref):
         form = SelfRegistrationForm(request.POST)
         project = form.cleaned_data["project"] if form.is_valid() else ""
         return _run(request, event, lambda: registration_self(event=event, actor=user, project=project),
-                    _("You are registered for %(title)s.") % {"title": event.title})
+                    lambda registration: _registered_message(registration, event, yourself=True))
     form = WalkInForm(request.POST)
     if not form.is_valid():
         return render(request, "startup_events/detail.html",
@@ -178,7 +199,42 @@ def event_register(request, ref):
     data = form.cleaned_data
     return _run(request, event, lambda: registration_walk_in(
         event=event, actor=user, id_number=data["id_number"], name=data["name"], credit_code=data["credit_code"],
-        project=data["project"]), _("The participant is registered."))
+        project=data["project"]), lambda registration: _registered_message(registration, event, yourself=False))
+
+
+def _registered_message(registration: Registration, event: Event, *, yourself: bool) -> str:
+    if registration.status == RegistrationStatus.WAITING:
+        values = {"title": event.title, "n": registration.waiting_position, "name": registration.name}
+        if yourself:
+            return _("%(title)s is full: you are on the waiting list, number %(n)d. You will be registered "
+                     "automatically, in order, when a place frees up.") % values
+        return _("The event is full: %(name)s is on the waiting list, number %(n)d.") % values
+    if yourself:
+        return _("You are registered for %(title)s.") % {"title": event.title}
+    return _("The participant is registered.")
+
+
+@login_required
+@require_POST
+def registration_cancel_view(request, ref, pk):
+    """The participant cancels their own registration, or staff who organise the event cancel one."""
+    user = request.user
+    if not user.is_applicant and not user.has_perm(selectors.MANAGE):
+        raise PermissionDenied
+    event = _event_or_404(user, ref)
+    try:
+        registration = selectors.registration_get_for(user=user, event=event, pk=pk)
+    except NotFoundError:
+        raise Http404 from None
+
+    def message(cancelled: Registration) -> str:
+        text = _("The registration of %(name)s is cancelled.") % {"name": cancelled.name}
+        if cancelled.promoted and not user.is_applicant:  # applicants never see other participants' names
+            text += " " + _("Moved up from the waiting list: %(names)s.") % {
+                "names": "、".join(r.name for r in cancelled.promoted)}
+        return text
+
+    return _run(request, event, lambda: registration_cancel(registration=registration, actor=user), message)
 
 
 def _registration(event: Event, value) -> Registration:

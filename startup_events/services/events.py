@@ -1,8 +1,10 @@
 """Events, their status and their participants: every write here, atomic and audited.
 
 A seat is taken with the event's row locked (SELECT ... FOR UPDATE), so concurrent registrations can never
-exceed the capacity; one registration per participant and event is a database constraint, so a double click or
-two desks at once give one row.
+exceed the capacity; one live registration per participant and event is a database constraint, so a double click
+or two desks at once give one row. Once the event is full a registration joins the waiting list (候补); a
+cancellation frees its seat and, under the same lock, gives it to the earliest waiting registration, so two
+cancellations at once move up two different participants and a seat is never given twice.
 """
 
 import datetime
@@ -10,6 +12,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guangyuan_jobs.accounts.models import User
@@ -19,7 +22,9 @@ from guangyuan_jobs.core.errors import ApplicationError, ConflictError, Forbidde
 from guangyuan_jobs.registry.models import Enterprise, Person, Region
 from guangyuan_jobs.registry.services import enterprise_get_or_create, person_get_or_create
 from startup_events import rules, selectors
-from startup_events.models import Channel, Event, EventType, Registration
+from startup_events.models import Channel, Event, EventStatus, EventType, Registration, RegistrationStatus
+
+RS = RegistrationStatus
 
 
 def require_manage(actor, event: Event | None = None) -> None:
@@ -107,18 +112,23 @@ def event_transition(*, event: Event, action: str, actor, version: int) -> Event
     return event
 
 
+def _participant(registration: Registration) -> str:
+    return f"person:{registration.person_id}" if registration.person_id else f"enterprise:{registration.enterprise_id}"
+
+
 def _take_seat(*, event: Event, actor, person: Person | None, enterprise: Enterprise | None, name: str,
                project: str, channel: str) -> Registration:
+    """Registers the participant while a seat is left, else puts them on the waiting list (status `waiting`,
+    with `waiting_position` set on the returned row)."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not rules.registration_open(locked.status):
         raise ApplicationError(_("Registration is not open: the event is %(status)s.")
                                % {"status": locked.get_status_display()}, code="registration_closed")
-    duplicate = locked.registrations.filter(person=person) if person else locked.registrations.filter(
-        enterprise=enterprise)
+    live = locked.registrations.exclude(status=RS.CANCELLED)
+    duplicate = live.filter(person=person) if person else live.filter(enterprise=enterprise)
     if duplicate.exists():
         raise ConflictError(_("%(name)s is already registered for this event.") % {"name": name}, code="duplicate")
-    if selectors.seats_taken(locked) >= locked.capacity:
-        raise ConflictError(_("The event is full (%(n)d places).") % {"n": locked.capacity}, code="full")
+    status = RS.REGISTERED if selectors.seats_taken(locked) < locked.capacity else RS.WAITING
     project = (project or "").strip()
     if len(project) > 200:
         raise ValidationError({"project": [_("At most %(n)d characters.") % {"n": 200}]})
@@ -126,13 +136,16 @@ def _take_seat(*, event: Event, actor, person: Person | None, enterprise: Enterp
         with transaction.atomic():
             registration = Registration.objects.create(event=locked, person=person, enterprise=enterprise,
                                                        name=name, project=project, channel=channel,
-                                                       registered_by=actor)
+                                                       registered_by=actor, status=status)
     except IntegrityError as exc:
         raise ConflictError(_("%(name)s is already registered for this event.") % {"name": name},
                             code="duplicate") from exc
-    audit_log(actor=actor, event_type="startup_events.registration.create", obj=locked,
-              details={"registration": registration.pk, "channel": channel,
-                       "participant": f"person:{person.pk}" if person else f"enterprise:{enterprise.pk}"})
+    registration.waiting_position = selectors.waiting_position(registration)
+    details = {"registration": registration.pk, "channel": channel, "status": status,
+               "participant": _participant(registration)}
+    if status == RS.WAITING:
+        details["position"] = registration.waiting_position
+    audit_log(actor=actor, event_type="startup_events.registration.create", obj=locked, details=details)
     return registration
 
 
@@ -180,8 +193,70 @@ def attendance_record(*, registration: Registration, attended: bool, actor) -> R
     if not rules.attendance_open(event.status):
         raise ApplicationError(_("Attendance is recorded once the event is held, until it is closed."),
                                code="status")
+    registration.refresh_from_db(fields=["status"])
+    if registration.status != RS.REGISTERED:
+        raise ApplicationError(_("%(name)s holds no seat (waiting list or cancelled): no attendance to record.")
+                               % {"name": registration.name}, code="not_registered")
     Registration.objects.filter(pk=registration.pk).update(attended=attended, attendance_by=actor)
     registration.refresh_from_db()
     audit_log(actor=actor, event_type="startup_events.registration.attendance", obj=event,
               details={"registration": registration.pk, "attended": attended})
     return registration
+
+
+def _cancellation_refusal(event: Event, today) -> str:
+    if event.status in (EventStatus.HELD, EventStatus.CLOSED):
+        return _("The event has already been held: the registration can no longer be cancelled.")
+    if event.status == EventStatus.OPEN:
+        return _("The event takes place on %(day)s: a registration is cancelled before that day only.") % {
+            "day": event.held_on.isoformat()}
+    return _("The event is %(status)s: the registration can no longer be cancelled.") % {
+        "status": event.get_status_display()}
+
+
+def _promote_waiting(*, event: Event, actor, freed_by: Registration) -> list[Registration]:
+    """Gives the free seats of the (locked) event to the earliest waiting registrations, one by one."""
+    promoted = []
+    while selectors.seats_taken(event) < event.capacity:
+        waiting = selectors.first_waiting(event)
+        if waiting is None:
+            break
+        Registration.objects.filter(pk=waiting.pk, status=RS.WAITING).update(status=RS.REGISTERED,
+                                                                            promoted_at=timezone.now())
+        waiting.refresh_from_db()
+        # The participant sees the move on their page (promoted_at); the audit trail records it.
+        audit_log(actor=actor, event_type="startup_events.registration.promote", obj=event,
+                  details={"registration": waiting.pk, "participant": _participant(waiting),
+                           "freed_by": freed_by.pk})
+        promoted.append(waiting)
+    return promoted
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor) -> Registration:
+    """The participant (the person, or the enterprise's account) or staff who organise the event cancel a
+    registration before the event. It stays on record as cancelled, with who cancelled it and when; a seat it
+    held goes to the earliest waiting registration. The event row is locked first, as when a seat is taken."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    by_participant = selectors.is_own(user=actor, registration=registration)
+    if not by_participant:
+        if actor is not None and actor.is_authenticated and actor.is_applicant:
+            raise ForbiddenError(_("You may cancel your own registrations only."))
+        require_manage(actor, event)
+    current = Registration.objects.get(pk=registration.pk)  # read again under the event's lock
+    if current.status == RS.CANCELLED:
+        raise ConflictError(_("This registration is already cancelled."), code="already_cancelled")
+    today = timezone.localdate()
+    if not rules.cancellation_open(event.status, held_on=event.held_on, today=today):
+        raise ApplicationError(_cancellation_refusal(event, today), code="cancellation_closed")
+    before = current.status
+    Registration.objects.filter(pk=current.pk).update(status=RS.CANCELLED, cancelled_at=timezone.now(),
+                                                      cancelled_by=actor)
+    current.refresh_from_db()
+    audit_log(actor=actor, event_type="startup_events.registration.cancel", obj=event,
+              details={"registration": current.pk, "participant": _participant(current), "from": before,
+                       "by": "participant" if by_participant else "staff"})
+    current.promoted = _promote_waiting(event=event, actor=actor, freed_by=current) if before == RS.REGISTERED \
+        else []
+    current.waiting_position = 0
+    return current

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from guangyuan_jobs.registry.models import Region
 from startup_events.models import Event
@@ -14,6 +15,8 @@ from tests.factories import make_user
 
 D = datetime.date
 EVENT_DAY = D(2026, 6, 18)
+# An event still to come, whatever the clock says: registrations are cancelled before the event's day only.
+FUTURE = timezone.localdate() + datetime.timedelta(days=30)
 
 
 def new_event(actor, *, event_type="fair", capacity=50, region="510802", held_on=EVENT_DAY,

@@ -54,12 +54,14 @@ def test_applicants_see_published_events_and_register_themselves(team, client):
     assert again.status_code == 409 and "已报名本活动" in again.content.decode()
     assert 'data-testid="registered"' in client.get(f"/startup-events/{event.ref}/").content.decode()
     assert 'data-testid="my-registrations"' in client.get("/startup-events/").content.decode()
-    # Full: the next applicant is told so and not registered.
+    # Full: the next applicant is told so, and registering puts them on the waiting list.
     client.force_login(team.other)
-    assert "名额已满。" in client.get(f"/startup-events/{event.ref}/").content.decode()
-    refused = client.post(f"/startup-events/{event.ref}/register/")
-    assert refused.status_code == 409 and "活动名额已满" in refused.content.decode()
-    assert event.registrations.count() == 1
+    full = client.get(f"/startup-events/{event.ref}/").content.decode()
+    assert "名额已满" in full and "候补" in full
+    waiting = client.post(f"/startup-events/{event.ref}/register/", follow=True)
+    assert "您已进入候补名单，排第 1 位" in waiting.content.decode()
+    assert 'data-testid="waiting"' in waiting.content.decode()
+    assert event.registrations.filter(status="registered").count() == 1
 
 
 def test_organiser_creates_opens_registers_walk_ins_and_takes_attendance(team, client):

@@ -32,17 +32,19 @@ from tests.startup_events.conftest import move, new_event
 pytestmark = pytest.mark.django_db
 
 
-def test_capacity_is_enforced_and_the_last_seat_goes_to_one(team):
+def test_capacity_is_enforced_and_beyond_it_registrations_wait(team):
     event = team.open_event(capacity=2)
     registration_self(event=event, actor=team.applicant)
     registration_self(event=event, actor=team.firm)
-    with pytest.raises(ConflictError) as refused:
-        registration_self(event=event, actor=team.other)
-    assert refused.value.code == "full"
-    with pytest.raises(ConflictError):
-        registration_walk_in(event=event, actor=team.policy, id_number=make_id_number(), name="张三")
-    assert event.registrations.count() == 2
-    assert AuditEvent.objects.filter(event_type="startup_events.registration.create").count() == 2
+    waiting = registration_self(event=event, actor=team.other)
+    assert waiting.status == "waiting" and waiting.waiting_position == 1
+    desk = registration_walk_in(event=event, actor=team.policy, id_number=make_id_number(), name="张三")
+    assert desk.status == "waiting" and desk.waiting_position == 2
+    assert selectors.seats_taken(event) == 2 and event.registrations.count() == 4
+    assert selectors.event_totals(event).registered == 2 and selectors.event_totals(event).waiting == 2
+    assert AuditEvent.objects.filter(event_type="startup_events.registration.create").count() == 4
+    assert AuditEvent.objects.filter(event_type="startup_events.registration.create",
+                                     details__status="waiting", details__position=2).count() == 1
 
 
 def test_one_registration_per_participant_whatever_the_channel(team):
