@@ -2,12 +2,15 @@
 every object: one belonging to the demo applicant in 利州 (510802), one to another applicant in 苍溪 (510824)."""
 
 import datetime
+import io
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from guangyuan_jobs.accounts.models import User
 from guangyuan_jobs.audit.models import AuditEvent
@@ -16,7 +19,7 @@ from guangyuan_jobs.policy.models import PolicyParameter
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.reports.models import ExportJob
 from subsidies.models import BriefingSession, Objection, PaymentBatch, PolicyPush, PublicNotice, RosterImport
-from tests.factories import EnterpriseFactory, PersonFactory, make_credit_code, make_user
+from tests.factories import EnterpriseFactory, PersonFactory, make_credit_code, make_id_number, make_user
 
 # Everyone the matrix asks, by the role they act in. `other` is a second applicant (not the owner of the
 # 利州 objects); `cangxi` a district reviewer of 苍溪 (510824), outside the 利州 objects' area.
@@ -85,7 +88,6 @@ def build_world(media_root: str) -> World:
         "business_name": "苍溪小店", "business_credit_code": make_credit_code(region="510824"),
         "registered_on": (datetime.date.today() - datetime.timedelta(days=120)).isoformat()})
     own_case = Case.objects.filter(applicant_person=applicant.person).exclude(status="draft").order_by("id").first()
-    firm_case = Case.objects.filter(applicant_enterprise=users["enterprise"].enterprise).order_by("id").first()
 
     def attachment(case: Case, owner: User) -> Attachment:
         item = Attachment(case=case, material_code="id_card", original_name="id.pdf",
@@ -149,15 +151,13 @@ def build_world(media_root: str) -> World:
         return {"default": values, **per_route}
 
     shared.update(_app_objects())
+    shared.update(_owned_objects(world.users))
     world.objects["lizhou"] = {**owned(own_case, applicant, batch.ref), **shared}
     world.objects["cangxi"] = {**owned(other_case, other, batch_cangxi.ref), **shared}
     other_firm = EnterpriseFactory(region=Region.objects.get(code="510824"))
-    for side, enterprise, case in (("lizhou", users["enterprise"].enterprise, firm_case),
-                                   ("cangxi", other_firm, other_case)):
+    for side, enterprise in (("lizhou", users["enterprise"].enterprise), ("cangxi", other_firm)):
         for name in ("registry:enterprise_detail", "registry:enterprise_reveal", "registry:enterprise_size_class"):
             world.objects[side][name] = {"pk": enterprise.pk}
-        for name in ("subsidies:refund_confirm", "subsidies-refund-confirm"):
-            world.objects[side][name] = {"ref": case.ref}
     return world
 
 
@@ -238,6 +238,11 @@ def _app_objects() -> dict[str, dict]:
     give("startup_events:event_detail startup_events:event_action startup_events:event_register "
          "startup_events:attendance startup_events:outcome startup_events:contest startup-events-event-detail "
          "startup-events-event-register", ref=open_event.ref)
+    from startup_events.services.events import registration_self as startup_event_register
+
+    own_registration = startup_event_register(event=open_event, actor=User.objects.get(username="applicant"))
+    give("startup_events:registration_cancel startup-events-registration-cancel", ref=open_event.ref,
+         pk=own_registration.pk)
     give("startup_events:winners", ref=_first(StartupEvent, event_type="contest", status="closed").ref)
     upload = _first(SubsidyUpload)
     give("entrepreneurship:upload_detail entrepreneurship:upload_progress entrepreneurship:upload_confirm "
@@ -302,4 +307,112 @@ def _app_objects() -> dict[str, dict]:
     give("notices:notice_download notices_api:notice_detail notices_api:notice_pdf",
          number=notice.number if notice else "SL-2026-000001")
     give("subsidies:objection_refuse_case", pk=_first(Objection).pk)
+    return objects
+
+
+def _xlsx(name: str, header: list, rows: list[list]) -> SimpleUploadedFile:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def _owned_objects(actors: dict[str, User]) -> dict[str, dict]:
+    """The objects the demo has none of, each made through its app's service by the actor it belongs to (an
+    upload's uploader, a firm's refund, an institution's sign-up), so the matrix proves that its owner gets
+    in and everybody else is refused. A task's body is run in process: the world's transaction never commits,
+    so nothing queued on commit runs."""
+    from entrepreneurship.services.subsidy import subsidy_upload_check, subsidy_upload_start
+    from integrity.services.imports import source_import_run, source_import_start
+    from monitoring.models import MonitoredEnterprise, MonthlyReturn
+    from monitoring.services import monthly_return_file, previous_headcount
+    from priority_groups.models import GroupCode
+    from priority_groups.services import roster as group_roster
+    from subsidies.models import StablePostRefundDetail
+    from subsidies.services import roster as refund_roster
+    from training.models import SignUp, SupervisionRecord, TrainingClass
+    from training.services.delivery import supervision_record
+
+    objects: dict[str, dict] = {}
+
+    def give(names: str, **values):
+        for name in names.split():
+            objects[name] = values
+
+    today = timezone.localdate()
+    # 免申即享: the agency's roster, imported for real by the entry clerk, gives the demo firm its refund to
+    # confirm; its second row is bad, so the import has a file of rejected rows.
+    firm = actors["enterprise"].enterprise
+    roster = refund_roster.roster_import_start(
+        file=_xlsx("roster.xlsx", [titles[0] for titles in refund_roster.COLUMNS.values()], [
+            [firm.credit_code, firm.name, "中小微", 50, 1, 100000.0, 12, "否"],
+            ["91510802-BAD", "坏数据有限公司", "中小微", 50, 1, 100000.0, 12, "否"]]),
+        premium_year=2024, dry_run=False, actor=actors["entry"])
+    refund_roster.roster_import_run(import_id=roster.pk)
+    roster.refresh_from_db()
+    assert roster.rejected_file, roster.error
+    refund = StablePostRefundDetail.objects.select_related("case").get(roster_import=roster, enterprise=firm)
+    give("subsidies:roster_rejected_download", pk=roster.pk)
+    give("subsidies:refund_confirm subsidies-refund-confirm", ref=refund.case.ref)
+
+    # A priority-group roster previewed by the caseworker who uploaded it, with a rejected row.
+    people = group_roster.roster_import_start(
+        file=_xlsx("graduates.xlsx", ["身份证号", "姓名"], [[make_id_number(), "张一"], ["123", "张二"]]),
+        group=GroupCode.objects.get(code="graduate"), valid_from=today, evidence="省教育厅离校未就业名单",
+        actor=actors["groups"])
+    group_roster.roster_import_run(import_id=people.pk)
+    people.refresh_from_db()
+    assert people.rejected_file, people.error
+    give("priority_groups:roster_detail priority_groups:roster_progress priority_groups:roster_commit "
+         "priority_groups:roster_rejected_download", pk=people.pk)
+
+    # A department file previewed by the entry clerk, with a rejected row.
+    deaths = source_import_start(
+        source="police_death", file_date=today,
+        file=_xlsx("deaths.xlsx", ["公民身份号码", "姓名", "死亡日期"],
+                   [[make_id_number(), "王五", (today - datetime.timedelta(days=3)).isoformat()],
+                    ["880506123", "钱七", "昨天"]]),
+        actor=actors["entry"])
+    source_import_run(import_id=deaths.pk)
+    deaths.refresh_from_db()
+    assert deaths.rejected_file, deaths.error
+    give("integrity:import_rejected", pk=deaths.pk)
+
+    # The cooperating bank's 2026 Q3 interest file (its demo loan repays from May 2026), checked.
+    upload = subsidy_upload_start(
+        file=_xlsx("2026Q3.xlsx", ["合同编号", "借款人", "本季利息", "季末本金余额", "申请贴息金额"],
+                   [["GYRCB-2026-0518", "", 1200.0, 130000.0, 500.0]]),
+        year=2026, quarter=3, actor=actors["bank"])
+    upload = subsidy_upload_check(upload_id=upload.pk)
+    assert upload.status == upload.Status.CHECKED and upload.rows_good, upload.error
+    give("entrepreneurship:upload_detail entrepreneurship:upload_progress entrepreneurship:upload_confirm "
+         "entrepreneurship:upload_claim", pk=upload.pk)
+
+    # The institution's sign-up evidence (the demo's sign-ups carry none; the sign-up service stores it so).
+    training_class = _first(TrainingClass)
+    signup = _first(SignUp, institution=training_class.institution)
+    signup.evidence.save(f"{uuid.uuid4().hex[:16]}", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    give("training:signup_evidence", pk=signup.pk)
+
+    # An open supervision finding on the demo class, recorded by the training officer.
+    record = supervision_record(training_class=training_class, layer=SupervisionRecord.Layer.ON_SITE,
+                                visited_on=today, inspector="督导组", findings="签到表缺页",
+                                correction_required="补齐签到表", correction_due=today + datetime.timedelta(days=7),
+                                actor=actors["training"])
+    give("training:supervision_close", pk=record.pk)
+
+    # The demo firm's return for this month, filed by the firm with more hires than its headcount shows, so it
+    # waits for a monitoring clerk's check.
+    monitored = MonitoredEnterprise.objects.get(enterprise=firm)
+    period = today.replace(day=1)
+    filed = monthly_return_file(monitored=monitored, period=period, actor=actors["enterprise"], data={
+        "headcount": previous_headcount(monitored, period), "hires": 100})
+    assert filed.check_status == MonthlyReturn.Check.FLAGGED
+    give("monitoring:return_detail", credit_code=firm.credit_code, month=period.strftime("%Y-%m"))
     return objects
