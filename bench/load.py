@@ -17,7 +17,8 @@ compared, take turns in BENCH_LOAD_ROUNDS rounds (default 3) sharing that time. 
 bare create's requests/s, p95 under 500 ms, 0 errors, rows == 2xx answers; overload: 503 + Retry-After, no 5xx
 other than 503. BENCH_LOAD_SCENARIOS (e.g. "bare create,claims") runs only some of them.
 
-The server: gunicorn (BENCH_WEB_WORKERS, default 2, gthread with BENCH_WEB_THREADS, default 16, threads), load
+The server: gunicorn (BENCH_WEB_WORKERS, default 2, gthread with BENCH_WEB_THREADS, default 16, threads, keep-alive
+10 s), load
 shedding on (BENCH_SHED_CONCURRENCY, default 4, requests at work per process; BENCH_SHED_WAIT_MS, default 1000),
 DEMO_MODE settings with DATABASE_URL (BENCH_DATABASE_URL, else DATABASE_URL, else
 postgres://postgres@127.0.0.1:5432/guangyuan_load) and REDIS_URL (BENCH_REDIS_URL, else redis://127.0.0.1:6379/8;
@@ -297,8 +298,10 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
     threads = os.environ.get("BENCH_WEB_THREADS", "16")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "guangyuan_jobs.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", workers,
-         "--worker-class", "gthread", "--threads", threads, "--timeout", "60", "--backlog", "2048", "--log-level",
-         "warning"], cwd=ROOT, env=env, start_new_session=True)
+         "--worker-class", "gthread", "--threads", threads, "--timeout", "60", "--backlog", "2048",
+         # gunicorn's default 2 s closed kept-alive connections that busy workers had not read yet: the client's
+         # next request on one met a closed socket (ReadError, a few per run in the bare create).
+         "--keep-alive", "10", "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
     import httpx
 
     deadline = time.monotonic() + 60
