@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from guangyuan_jobs.casework.models import Case, CaseStatus
+from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.casework.rules import PENDING_DECISION_STATUSES
 from guangyuan_jobs.casework.selectors import case_applicant_masked, case_list_for, kind_label
 from guangyuan_jobs.core.errors import ApplicationError, NotFoundError
@@ -439,11 +439,7 @@ def case_records(request):
         # what they came to; any other case by its payment.
         from subsidies.selectors_payments import money_paid
 
-        start = datetime.datetime.combine(filters.get("start") or datetime.date.min, datetime.time.min, tzinfo=zone)
-        end = (datetime.datetime.combine(filters["end"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-               if filters.get("end") else timezone.now())
-        money = money_paid(start=start, end=end, months="instalments", paid=Q(status=CaseStatus.PAID),
-                           paid_at="paid_at", amount="payment__amount")
+        money = money_paid(first=filters.get("start"), last=filters.get("end"))
         cases = cases.filter(money.q).annotate(paid_in_period=Sum(money.amount))
     else:
         if filters.get("start"):

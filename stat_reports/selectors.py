@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.selectors import region_scope_q
@@ -140,10 +139,6 @@ def _spending_rows() -> tuple[Row, ...]:
     return (Row("total", _("Total")), *(Row(kind.code, kind.label) for kind in all_kinds()))
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _spending(period: Period, *, user, region: str | None) -> Values:
     """Money paid per kind: a monthly subsidy (失业补助金) counts each month the bank paid in the statistical
     month it was paid, and its payment order, closed with the sum of those months, never again (subsidies'
@@ -156,8 +151,7 @@ def _spending(period: Period, *, user, region: str | None) -> Values:
     orders = _scoped(Payment.objects.all(), user=user, region=region, field="case__region")
 
     def per_kind(start: datetime.date):
-        money = money_paid(start=_day_start(start), end=_day_start(period.end + ONE_DAY), months="case__instalments",
-                           paid=Q(status=Payment.Status.PAID), paid_at="paid_at", amount="amount")
+        money = money_paid(first=start, last=period.end, of_orders=True)
         return {row["case__kind"]: row for row in orders.filter(money.q).values("case__kind")
                 .annotate(count=Count("id", distinct=True), amount=Sum(money.amount))}
 

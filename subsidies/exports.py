@@ -19,7 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.selectors import CITY_CODE, scope_queryset
-from guangyuan_jobs.casework.models import Case, CaseStatus
+from guangyuan_jobs.casework.models import Case
 from guangyuan_jobs.core.crypto import decrypt_value
 from guangyuan_jobs.registry.models import Region
 from guangyuan_jobs.reports.exports import (
@@ -163,10 +163,7 @@ def _money_in_year(filters: dict) -> MoneyPaid:
     """The money paid in the year (local time): a monthly subsidy's months when the bank paid them, any other
     case's payment order when the case was paid (selectors_payments.money_paid)."""
     year = int(filters["year"])
-    zone = timezone.get_default_timezone()
-    start, end = datetime.datetime(year, 1, 1, tzinfo=zone), datetime.datetime(year + 1, 1, 1, tzinfo=zone)
-    return money_paid(start=start, end=end, months="instalments", paid=Q(status=CaseStatus.PAID), paid_at="paid_at",
-                      amount="payment__amount")
+    return money_paid(first=datetime.date(year, 1, 1), last=datetime.date(year, 12, 31))
 
 
 def _paid_in_year(user, filters: dict) -> QuerySet[Case]:

@@ -3,17 +3,15 @@ report counts them (subsidies/exports.py): the money paid in the period (a month
 paid them, any other case's payment order when the case was paid; selectors_payments.money_paid), and the cases,
 people and firms it was paid to, each once however many months they were paid in the period."""
 
-import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.accounts.selectors import CITY_CODE
-from guangyuan_jobs.casework.models import Case, CaseStatus
+from guangyuan_jobs.casework.models import Case
 from monitoring.indicators import Indicator, IndicatorQuery
 from subsidies.selectors_payments import MoneyPaid, money_paid
 
@@ -24,11 +22,7 @@ OTHER_GRANTS = ("XNJY", "SBBT", "CYBT")
 
 def _money(query: IndicatorQuery) -> MoneyPaid:
     """The money paid in the period (local days)."""
-    zone = timezone.get_default_timezone()
-    start = datetime.datetime.combine(query.start, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(query.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    return money_paid(start=start, end=end, months="instalments", paid=Q(status=CaseStatus.PAID),
-                      paid_at="paid_at", amount="payment__amount")
+    return money_paid(first=query.start, last=query.end)
 
 
 def _paid(query: IndicatorQuery, kinds: tuple[str, ...], *, city_level: bool = False):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from guangyuan_jobs.accounts.selectors import scope_queryset
 from guangyuan_jobs.audit.models import AuditEvent
-from guangyuan_jobs.casework.models import Payment
+from guangyuan_jobs.casework.models import CaseStatus, Payment
 from guangyuan_jobs.casework.selectors import kind_label
 from guangyuan_jobs.core.errors import NotFoundError
 from subsidies.models import PaymentBatch, PaymentBatchItem, SubsidyInstalment
@@ -199,14 +199,20 @@ class MoneyPaid:
     amount: Coalesce
 
 
-def money_paid(*, start: datetime.datetime, end: datetime.datetime, months: str, paid: Q, paid_at: str,
-               amount: str) -> MoneyPaid:
-    """The money paid in [start, end). `months`: the path to the case's monthly instalments ("instalments" from a
-    case, "case__instalments" from a payment order); `paid`, `paid_at`, `amount`: what says a case without a
-    schedule was paid, when, and how much (the statistic's own reading: the case's status and time, or its
-    payment order's)."""
-    whole = Q(**{f"{months}__isnull": True}) & paid & Q(**{f"{paid_at}__gte": start, f"{paid_at}__lt": end})
-    monthly = Q(**{f"{months}__status": SubsidyInstalment.Status.PAID, f"{months}__paid_at__gte": start,
-                   f"{months}__paid_at__lt": end})
+def money_paid(*, first: datetime.date | None, last: datetime.date | None, of_orders: bool = False) -> MoneyPaid:
+    """The money paid from the local day `first` through `last` (either may be None: no bound), read from a
+    queryset of cases, or of payment orders (`of_orders`). A case without a schedule is paid when the case is
+    marked paid (read from cases) or its payment order is (read from orders)."""
+    months = "case__instalments" if of_orders else "instalments"
+    paid = Q(status=Payment.Status.PAID) if of_orders else Q(status=CaseStatus.PAID)
+    paid_at, amount = ("paid_at", "amount") if of_orders else ("paid_at", "payment__amount")
+    whole, monthly = Q(**{f"{months}__isnull": True}) & paid, Q(**{f"{months}__status": SubsidyInstalment.Status.PAID})
+    if first is not None:
+        whole &= Q(**{f"{paid_at}__gte": _day_start(first)})
+        monthly &= Q(**{f"{months}__paid_at__gte": _day_start(first)})
+    if last is not None:
+        end = _day_start(last + datetime.timedelta(days=1))
+        whole &= Q(**{f"{paid_at}__lt": end})
+        monthly &= Q(**{f"{months}__paid_at__lt": end})
     return MoneyPaid(q=whole | monthly, paid_at=Coalesce(f"{months}__paid_at", paid_at),
                      amount=Coalesce(f"{months}__amount", amount))

@@ -241,3 +241,5 @@ def test_the_unemployment_subsidy_drilldown_lists_the_claims_behind_the_month_wi
     count, html = listed("2026-03-01", "2026-03-31")
     assert count == 2 and "848.00" in html and "5100.00" in html
     assert listed("2026-04-01", "2026-04-30")[0] == 0
+    unbounded = client.get(reverse("monitoring:case_records"), {"kind": "SYBZJ", "status": "paid"})
+    assert unbounded.status_code == 200 and unbounded.content.decode().count(">T-SYBZJ-") == 2
