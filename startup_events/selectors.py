@@ -171,15 +171,16 @@ class EventTotals:
 
 
 def event_totals(event: Event) -> EventTotals:
-    regs = event.registrations.filter(status=RegistrationStatus.REGISTERED).aggregate(
-        registered=Count("id"), attended=Count("id", filter=Q(attended=True)))
-    queue = event.registrations.aggregate(
-        waiting=Count("id", filter=Q(status=RegistrationStatus.WAITING)),
-        cancelled=Count("id", filter=Q(status=RegistrationStatus.CANCELLED)))
+    status = RegistrationStatus
+    regs = event.registrations.aggregate(
+        registered=Count("id", filter=Q(status=status.REGISTERED)),
+        attended=Count("id", filter=Q(status=status.REGISTERED, attended=True)),
+        waiting=Count("id", filter=Q(status=status.WAITING)),
+        cancelled=Count("id", filter=Q(status=status.CANCELLED)))
     intentions = event.intentions.aggregate(n=Count("id"), total=Sum("amount"))
     loans = event.loans.aggregate(n=Count("id"), total=Sum("loan__principal"))
-    return EventTotals(registered=regs["registered"], attended=regs["attended"], waiting=queue["waiting"],
-                       cancelled=queue["cancelled"], banks=event.banks.count(),
+    return EventTotals(registered=regs["registered"], attended=regs["attended"], waiting=regs["waiting"],
+                       cancelled=regs["cancelled"], banks=event.banks.count(),
                        intentions=intentions["n"], intended_amount=intentions["total"] or Decimal("0.00"),
                        loans=loans["n"], loan_amount=loans["total"] or Decimal("0.00"))
 
