@@ -90,7 +90,9 @@ def register_payment_hold(check: Callable) -> None:
 
 
 # Effects any app adds to every kind's moves (e.g. integrity screens each submitted case), called like a kind's
-# on_transition, after it, inside the move's transaction.
+# on_transition, after it, inside the move's transaction. A hook returns the Celery task to run once the move
+# commits (or None): casework queues it together with its own notification, in one broker message
+# (core.tasks.publish_on_commit), so every returned task must be safe to run twice.
 _TRANSITION_HOOKS: list[Callable] = []
 
 

@@ -1,31 +1,32 @@
-"""Casework's hook after a move: the applicant is told (SMS and portal inbox) and the move's formal notice
+"""Casework's follow-up of a move: the applicant is told (SMS and portal inbox) and the move's formal notice
 is issued, by the notices app, in a Celery task queued once the move commits (never for a rolled-back move).
 """
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from celery.canvas import Signature
 from django.db.models import Max
 
 
-def applicants_notify_later(*, case_ids: Iterable[int], event: str, transition_ids: list[int] | None = None) -> None:
-    """Called inside the move's transaction: the moves themselves (timeline entries) are named now, so a task
-    that runs late, after a later move of the same kind, still tells about each move once. `transition_ids`:
-    the moves, in the order of `case_ids`, when the caller has just made them."""
+def applicants_notify_task(*, case_ids: Iterable[int], event: str,
+                           transition_ids: list[int] | None = None) -> Signature | None:
+    """The task that tells the applicants about these moves, for the caller to queue once the moves commit
+    (core.tasks.publish_on_commit). Called inside the moves' transaction: the moves themselves (timeline
+    entries) are named now, so a task that runs late, after a later move of the same kind, still tells about
+    each move once. `transition_ids`: the moves, in the order of `case_ids`, when the caller has just made them."""
     from guangyuan_jobs.casework.models import CaseTransition
     from guangyuan_jobs.casework.tasks import notify_applicants
 
     ids = list(case_ids)
     if not ids:
-        return
+        return None
     if transition_ids is not None:
         moves = [move for _case, move in sorted(zip(ids, transition_ids, strict=True))]
         ids.sort()
     else:
         moves = list(CaseTransition.objects.filter(case_id__in=ids, action=event).values("case_id")
                      .annotate(last=Max("id")).order_by("case_id").values_list("last", flat=True))
-    # robust: with the broker down the move stands and the request succeeds; the failure is logged, not a 500.
-    transaction.on_commit(lambda: notify_applicants.delay(ids, event, moves), robust=True)
+    return notify_applicants.si(ids, event, moves)
 
 
 def applicants_notify(*, case_ids: Iterable[int], event: str, transition_ids: Iterable[int] | None = None) -> int:

@@ -11,6 +11,7 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 
+from celery.canvas import Signature
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
@@ -142,16 +143,15 @@ def cases_screen(*, case_ids: Sequence[int], trigger: str, rule_ids: Iterable[in
     return raised
 
 
-def screen_on_transition(*, cases, action: str, actor) -> None:
-    """casework's transition hook: a submitted case is screened once its submission is committed."""
+def screen_on_transition(*, cases, action: str, actor) -> Signature | None:
+    """casework's transition hook: a submitted case is screened once its submission is committed (casework
+    queues the task returned with its own; a failure to queue it never undoes or fails the submission, and the
+    nightly screening catches the case anyway). Screening twice raises nothing twice (_finding_create)."""
     if action not in SCREEN_ON_ACTIONS:
-        return
+        return None
     from integrity.tasks import screen_cases
 
-    case_ids = [case.pk for case in cases]
-    # robust: a failure to queue the screening never undoes or fails the applicant's submission; the nightly
-    # screening catches the case anyway.
-    transaction.on_commit(lambda: screen_cases.delay(case_ids, Finding.Trigger.SUBMIT), robust=True)
+    return screen_cases.si([case.pk for case in cases], Finding.Trigger.SUBMIT)
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:

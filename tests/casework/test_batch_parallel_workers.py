@@ -24,7 +24,7 @@ CHUNK = 100
 @pytest.fixture(autouse=True)
 def _sms_elsewhere(monkeypatch):
     # The applicants' SMS are another queue's work; run in process they would take most of the test's time.
-    monkeypatch.setattr(notify_applicants, "delay", lambda *args: None)
+    monkeypatch.setattr(notify_applicants, "apply_async", lambda *args, **kwargs: None)
 
 
 def _count_chunks_by_worker(monkeypatch) -> Counter:

@@ -33,7 +33,7 @@ from guangyuan_jobs.audit.models import AuditEvent
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.casework.kinds import CaseKind, payment_holds, transition_hooks
 from guangyuan_jobs.casework.models import BatchItem, BatchJob, Case, CaseTransition, MissingMaterial, Payment
-from guangyuan_jobs.casework.notifications import applicants_notify_later
+from guangyuan_jobs.casework.notifications import applicants_notify_task
 from guangyuan_jobs.casework.rules import ACTIONS, ActorView, CaseFacts, transition_refusal
 from guangyuan_jobs.casework.selectors import case_list_for, case_scope, kind_for
 from guangyuan_jobs.casework.services.cases import (
@@ -44,6 +44,7 @@ from guangyuan_jobs.casework.services.cases import (
     transition_plan,
 )
 from guangyuan_jobs.core.errors import ApplicationError, ForbiddenError
+from guangyuan_jobs.core.tasks import publish_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -329,17 +330,20 @@ def _batch_chunk(*, job: BatchJob, first_item: int, last_item: int, policy: Poli
         if kind is not None and kind.on_transition is not None:
             kind.on_transition(cases=cases_of_kind, action=act.code, actor=actor)
     moved = [case for cases_of_kind in moved_by_kind.values() for case in cases_of_kind]
+    follow_ups = []
     if moved:
-        for hook in transition_hooks():  # other apps' effects on every kind's moves, as for a single move
-            hook(cases=moved, action=act.code, actor=actor)
+        # other apps' effects on every kind's moves, as for a single move
+        follow_ups = [hook(cases=moved, action=act.code, actor=actor) for hook in transition_hooks()]
 
     _record_outcomes(job=job, moves=list(moves.values()), skipped=skipped, processed=len(items), now=now)
     if act.code in NOTIFIED_ACTIONS and moved:
         if transitions is None:
-            applicants_notify_later(case_ids=[case.pk for case in moved], event=act.code)
+            follow_ups.append(applicants_notify_task(case_ids=[case.pk for case in moved], event=act.code))
         else:
-            applicants_notify_later(case_ids=[case_id for case_id, _move in transitions], event=act.code,
-                                    transition_ids=[move for _case_id, move in transitions])
+            follow_ups.append(applicants_notify_task(case_ids=[case_id for case_id, _move in transitions],
+                                                     event=act.code,
+                                                     transition_ids=[move for _case_id, move in transitions]))
+    publish_on_commit(follow_ups)
     return len(items)
 
 

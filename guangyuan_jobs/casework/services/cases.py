@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from guangyuan_jobs.audit.services import audit_log
 from guangyuan_jobs.casework.kinds import CaseKind, get_kind, transition_hooks
 from guangyuan_jobs.casework.models import CLOSED_STATUSES, Case, CaseStatus, CaseTransition, MissingMaterial, Payment
-from guangyuan_jobs.casework.notifications import applicants_notify_later
+from guangyuan_jobs.casework.notifications import applicants_notify_task
 from guangyuan_jobs.casework.rules import ACTIONS, Action, reference_new, transition_refusal
 from guangyuan_jobs.casework.selectors import actor_view, case_facts, case_visible, kind_for
 from guangyuan_jobs.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from guangyuan_jobs.core.tasks import publish_on_commit
 from guangyuan_jobs.policy.selectors import policy_reads_cached, policy_value, working_days_add
 
 logger = logging.getLogger(__name__)
@@ -279,10 +280,11 @@ def case_transition(*, case: Case, action: str, actor, version: int, comment: st
     if kind is not None and kind.on_transition is not None and not plan.stage:
         kind.on_transition(cases=[current], action=act.code, actor=actor)
     if not plan.stage:
-        for hook in transition_hooks():
-            hook(cases=[current], action=act.code, actor=actor)
-    if act.code in NOTIFIED_ACTIONS and not plan.stage:
-        applicants_notify_later(case_ids=[current.pk], event=act.code, transition_ids=[move.pk])
+        follow_ups = [hook(cases=[current], action=act.code, actor=actor) for hook in transition_hooks()]
+        if act.code in NOTIFIED_ACTIONS:
+            follow_ups.append(applicants_notify_task(case_ids=[current.pk], event=act.code,
+                                                     transition_ids=[move.pk]))
+        publish_on_commit(follow_ups)
     return current
 
 
