@@ -2,6 +2,7 @@
 draft, submit, withdraw. The status timeline, missing materials and due dates are casework's
 (/api/v1/cases/{ref}/); materials are uploaded on the case page."""
 
+from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -60,7 +61,7 @@ def _replayed(outcome) -> Response:
 
 
 def _in_one_transaction(call):
-    """`call` as idempotent_call runs it: inside the key's own transaction (or savepoint), which any error
+    """`call` as it runs inside one transaction (idempotent_call's, or the view's own), which any error
     rolls back whole, so the services need no savepoints of their own (two round trips each) and the audit
     events are written together."""
 
@@ -71,11 +72,11 @@ def _in_one_transaction(call):
     return run
 
 
-def _applicant(user, kind: str, walk_in: dict | None) -> dict:
+def _applicant(user, kind: str, walk_in: dict | None, *, submit: bool) -> dict:
     """Whom the claim is for: an applicant always themself (an `applicant` sent along is ignored); a counter
     clerk the walk-in applicant named."""
     if user.is_applicant:
-        return services.claim_applicant_own(kind=kind, actor=user)
+        return services.claim_applicant_own(kind=kind, actor=user, lock=submit)
     walk_in = walk_in or {}
     region = Region.objects.filter(pk=walk_in.get("region")).first() if walk_in.get("region") else None
     applicant = services.claim_applicant_find(kind=kind, actor=user, id_number=walk_in.get("id_number", ""),
@@ -124,12 +125,14 @@ class ClaimListCreateApi(generics.GenericAPIView):
 
         def file_claim():
             case = services.claim_file(kind=values["kind"], actor=user, data=values["data"], submit=values["submit"],
-                                       **_applicant(user, values["kind"], values.get("applicant")))
+                                       **_applicant(user, values["kind"], values.get("applicant"),
+                                                    submit=values["submit"]))
             return 201, ClaimSerializer(case, context={"request": request}).data
 
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            status, body = file_claim()
+            with transaction.atomic():
+                status, body = _in_one_transaction(file_claim)()
             return Response(body, status=status)
         return _replayed(idempotent_call(
             actor=user, scope="subsidies.api.claim_create", key=key,

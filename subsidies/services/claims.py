@@ -156,15 +156,16 @@ def _audit_data(form) -> dict:
 @service_atomic
 def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
                applicant_enterprise: Enterprise | None = None, data, region: Region | None = None,
-               submit: bool = False) -> Case:
+               submit: bool = False, applicant_locked: bool = False) -> Case:
     """A draft claim of `kind` with its details, submitted at once when `submit` (both or neither happen).
+    `applicant_locked`: the caller read `applicant_person` locked in this transaction (claim_applicant_own).
     Raises ValidationError for bad data (every field's message), ForbiddenError when the actor may not file
     for this applicant, ConflictError when a live claim already covers the same thing (the database's
     constraints say so) or a limit of the kind is reached."""
     _subsidy_kind(kind)
     form = claim_form_validate(kind=kind, data=data)
     cleaned = form.cleaned_data
-    if submit and applicant_person is not None:
+    if submit and applicant_person is not None and not applicant_locked:
         # Taken before anything is assessed (see _on_submit), so one assessment serves the whole submission.
         _person_lock(applicant_person.pk)
     applicant = applicant_person or applicant_enterprise
@@ -493,10 +494,15 @@ def claim_amount_set(*, case: Case, amount: Decimal, reason: str, actor) -> Star
 # --- whom a claim is filed for -------------------------------------------------------------------------------
 
 
-def claim_applicant_own(*, kind: str, actor) -> dict:
-    """An applicant files for themself: their person, or their enterprise, as the kind requires."""
+def claim_applicant_own(*, kind: str, actor, lock: bool = False) -> dict:
+    """An applicant files for themself: their person, or their enterprise, as the kind requires; claim_file's
+    arguments. `lock` (inside the transaction that files the claim and submits it): the person's row is read
+    locked, the lock the submission takes anyway, in one query instead of two."""
     case_kind = _subsidy_kind(kind)
     if case_kind.applicant_type == "person" and actor.person_id:
+        if lock:
+            actor.person = Person.objects.select_for_update().get(pk=actor.person_id)
+            return {"applicant_person": actor.person, "applicant_locked": True}
         return {"applicant_person": actor.person}
     if case_kind.applicant_type == "enterprise" and actor.enterprise_id:
         return {"applicant_enterprise": actor.enterprise}

@@ -154,3 +154,26 @@ def test_an_overlap_only_the_constraint_sees_is_a_409_and_leaves_nothing(require
     assert response.status_code == 409, response.content
     assert response.json()["error"]["code"] == "benefit_overlap"
     assert not Case.objects.exists() and not IdempotencyKey.objects.exists()
+
+
+@pytest.mark.parametrize("with_key", [True, False], ids=["Idempotency-Key", "no key"])
+def test_claims_filed_and_submitted_at_once_through_the_api_keep_the_yearly_limit(require_postgres, reference_data,
+                                                                                    with_key):
+    """The API reads the applicant locked as it files (claim_applicant_own), in the request's one transaction
+    with or without a key: five skill-upgrade claims sent at once by one person, three pass, two are refused."""
+    applicant = make_user("applicant_person")
+
+    def post(index):
+        client = APIClient()
+        client.force_authenticate(user=User.objects.get(pk=applicant.pk))
+        headers = {"HTTP_IDEMPOTENCY_KEY": f"skill-{index}"} if with_key else {}
+        response = client.post("/api/v1/subsidies/claims/", {
+            "kind": "JNTS", "submit": True, "data": jnts_data(occupation_code=f"4-0{index}")}, format="json", **headers)
+        return response.status_code, response.json()
+
+    results, errors = _race(5, post)
+    assert not errors, errors
+    assert sorted(status for status, _body in results) == [201, 201, 201, 409, 409]
+    assert {body["error"]["code"] for status, body in results if status == 409} == {"yearly_limit"}
+    assert Case.objects.filter(kind="JNTS", status="submitted").count() == 3
+    assert not Case.objects.filter(kind="JNTS").exclude(status="submitted").exists()  # the refused left nothing
