@@ -82,6 +82,8 @@ class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     WAITING = "waiting", _("Waiting list")
     CANCELLED = "cancelled", _("Cancelled")
+    # Still waiting when registration ended (the event was held or cancelled): no seat freed up in time.
+    UNPLACED = "unplaced", _("Not placed")
 
 
 # Live registrations hold a seat or a place on the waiting list; a cancelled one is history.
@@ -89,8 +91,8 @@ LIVE = Q(status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING))
 
 
 class Registration(models.Model):
-    """A person or an enterprise of the registry taking part in an event (registered), waiting for a seat, or
-    having cancelled (kept on record with who cancelled and when)."""
+    """A person or an enterprise of the registry taking part in an event (registered), waiting for a seat,
+    having cancelled (kept on record with who cancelled and when), or left waiting when registration ended."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

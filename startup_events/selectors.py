@@ -163,6 +163,7 @@ class EventTotals:
     attended: int
     waiting: int
     cancelled: int
+    unplaced: int
     banks: int
     intentions: int
     intended_amount: Decimal
@@ -176,11 +177,12 @@ def event_totals(event: Event) -> EventTotals:
         registered=Count("id", filter=Q(status=status.REGISTERED)),
         attended=Count("id", filter=Q(status=status.REGISTERED, attended=True)),
         waiting=Count("id", filter=Q(status=status.WAITING)),
-        cancelled=Count("id", filter=Q(status=status.CANCELLED)))
+        cancelled=Count("id", filter=Q(status=status.CANCELLED)),
+        unplaced=Count("id", filter=Q(status=status.UNPLACED)))
     intentions = event.intentions.aggregate(n=Count("id"), total=Sum("amount"))
     loans = event.loans.aggregate(n=Count("id"), total=Sum("loan__principal"))
     return EventTotals(registered=regs["registered"], attended=regs["attended"], waiting=regs["waiting"],
-                       cancelled=regs["cancelled"], banks=event.banks.count(),
+                       cancelled=regs["cancelled"], unplaced=regs["unplaced"], banks=event.banks.count(),
                        intentions=intentions["n"], intended_amount=intentions["total"] or Decimal("0.00"),
                        loans=loans["n"], loan_amount=loans["total"] or Decimal("0.00"))
 

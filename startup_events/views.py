@@ -107,7 +107,8 @@ def _detail_context(request, event: Event, *, error: str | None = None, field_er
         "attendance_open": rules.attendance_open(event.status),
         "seats_left": rules.seats_left(capacity=event.capacity, taken=selectors.seats_taken(event)),
         "mine": mine, "cancellation_open": cancellation_open,
-        "may_cancel_mine": bool(mine and mine.status != RegistrationStatus.CANCELLED and cancellation_open),
+        "may_cancel_mine": bool(mine and mine.status in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+                                and cancellation_open),
         "self_form": SelfRegistrationForm(), "walk_in_form": WalkInForm(),
         "award_form": AwardForm(), "award_levels": AwardLevel.choices,
         "banks": event.banks.select_related("bank"), "rounds": list(event.rounds.all()),

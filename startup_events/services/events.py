@@ -107,8 +107,13 @@ def event_transition(*, event: Event, action: str, actor, version: int) -> Event
         raise ConflictError(_("The event changed since you opened it; reload the page."))
     before = event.status
     event.refresh_from_db()
-    audit_log(actor=actor, event_type=f"startup_events.event.{action}", obj=event,
-              details={"from": before, "to": event.status})
+    details = {"from": before, "to": event.status}
+    if before == EventStatus.OPEN:
+        # Registration ends here, and the waiting list with it: whoever is still on it was not placed, and their
+        # page says so. The event's row is locked by the UPDATE above, so no cancellation promotes meanwhile.
+        details["unplaced"] = Registration.objects.filter(event=event, status=RS.WAITING).update(
+            status=RS.UNPLACED)
+    audit_log(actor=actor, event_type=f"startup_events.event.{action}", obj=event, details=details)
     return event
 
 

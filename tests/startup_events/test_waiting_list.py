@@ -212,3 +212,39 @@ def test_the_event_list_counts_registered_participants_only(team, client):
     client.force_login(team.policy)
     [row] = client.get("/startup-events/").context["page_obj"]
     assert row.registered == 1
+
+
+@pytest.mark.parametrize("action", ["hold", "cancel"])
+def test_the_waiting_list_ends_with_registration_and_the_waiting_are_told(team, client, action):
+    event = team.open_event(title="冬季融资集市", capacity=1, held_on=FUTURE)
+    seated = registration_self(event=event, actor=team.applicant)
+    first = registration_self(event=event, actor=team.other)
+    second = registration_self(event=event, actor=team.firm)
+
+    move(event, action, team.policy)
+
+    assert [_fresh(r).status for r in (seated, first, second)] == [RS.REGISTERED, RS.UNPLACED, RS.UNPLACED]
+    moved = AuditEvent.objects.get(event_type=f"startup_events.event.{action}")
+    assert moved.details["unplaced"] == 2
+    totals = selectors.event_totals(event)
+    assert (totals.registered, totals.waiting, totals.unplaced) == (1, 0, 2)
+    with pytest.raises(ApplicationError):  # no longer on any list to leave
+        registration_cancel(registration=first, actor=team.other)
+
+    client.force_login(team.other)
+    page = client.get(f"/startup-events/{event.ref}/").content.decode()
+    assert 'data-testid="unplaced"' in page and "未能递补" in page
+    assert 'data-testid="registered"' not in page and 'data-testid="cancel-mine"' not in page
+    listed = client.get("/startup-events/").content.decode()
+    assert f'data-testid="my-status-{first.pk}"' in listed and "未能递补" in listed
+    client.force_login(team.policy)
+    assert "报名截止时 2 人未能递补。" in client.get(f"/startup-events/{event.ref}/").content.decode()
+
+
+def test_moving_a_held_event_on_leaves_its_registrations_alone(team):
+    event = team.open_event(capacity=1, held_on=FUTURE)
+    seated = registration_self(event=event, actor=team.applicant)
+    move(event, "hold", team.policy)
+    move(event, "close", team.policy)
+    assert _fresh(seated).status == RS.REGISTERED
+    assert "unplaced" not in AuditEvent.objects.get(event_type="startup_events.event.close").details
