@@ -42,6 +42,7 @@ from guangyuan_jobs.reports.selectors import case_register_queryset
 from subsidies.kinds import SUBSIDY_KINDS
 from subsidies.models import (
     HiringSubsidyDetail,
+    JobExpansionSubsidyDetail,
     SkillUpgradeDetail,
     SocialInsuranceSubsidyDetail,
     StablePostRefundDetail,
@@ -54,7 +55,7 @@ CITY_LEVEL_LABEL = _("City level (市本级)")
 WHOLE_CITY_LABEL = _("Whole city")
 # The indicators' kinds (DOMAIN.md §1): 稳岗返还, 失业补助金, 技能提升补贴, and the other grants together.
 REFUND, UNEMPLOYMENT, SKILL = "WGFH", "SYBZJ", "JNTS"
-OTHER_GRANTS = ("XNJY", "SBBT", "CYBT")
+OTHER_GRANTS = ("XNJY", "KGBZ", "SBBT", "CYBT")
 # Sorts after every district code, so the whole-city line comes last.
 TOTAL_KEY = "999999"
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
@@ -113,6 +114,14 @@ DETAIL_COLUMNS: dict[str, tuple[Column, ...]] = {
                width=21, full_source="hiring_subsidy__hired_person__id_number_encrypted", reveal=decrypt_value),
         _detail(H, "hired_on", attr="hiring_subsidy", kind=DATE),
         _detail(H, "contract_months", attr="hiring_subsidy", kind=NUMBER),
+    ),
+    "KGBZ": (
+        Column(_("Hired person"), "job_expansion_subsidy__hired_person__name", width=12),
+        Column(_("Hired person's ID number"), "job_expansion_subsidy__hired_person__id_number_masked",
+               kind=ID_NUMBER, width=21, full_source="job_expansion_subsidy__hired_person__id_number_encrypted",
+               reveal=decrypt_value),
+        *(_detail(JobExpansionSubsidyDetail, name, attr="job_expansion_subsidy", kind=kind) for name, kind in (
+            ("hired_on", DATE), ("category", "text"), ("left_school_on", DATE), ("insured_months", NUMBER))),
     ),
     "SBBT": tuple(_detail(SI, name, attr="social_insurance_subsidy", kind=kind) for name, kind in (
         ("category", "text"), ("months", NUMBER), ("monthly_contribution", MONEY))),

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from guangyuan_jobs.core.identifiers import parse_credit_code, parse_resident_id
 from guangyuan_jobs.registry.selectors import region_choices
-from subsidies.models import SkillUpgradeDetail, SocialInsuranceSubsidyDetail, UnemploymentSubsidyDetail
+from subsidies.models import (
+    JobExpansionSubsidyDetail,
+    SkillUpgradeDetail,
+    SocialInsuranceSubsidyDetail,
+    UnemploymentSubsidyDetail,
+)
 
 MONTHS_MAX = 600  # fifty years of contributions: anything above is a typing error
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
@@ -142,6 +147,32 @@ class HiringSubsidyForm(ClaimForm):
         return {"hired_on": self.cleaned_data["hired_on"], "contract_months": self.cleaned_data["contract_months"]}
 
 
+class JobExpansionSubsidyForm(HiringSubsidyForm):
+    """一次性扩岗补助: the person hired as for the hiring subsidy, who they are, and the months insured."""
+
+    contract_months = None  # a labour contract is required (its copy is a material), not of a set length
+    category = forms.ChoiceField(label=_("The person hired is"), choices=JobExpansionSubsidyDetail.Category.choices)
+    left_school_on = forms.DateField(label=_("Left school on"), widget=DateInput, required=False,
+                                     validators=[_not_future], help_text=_("For a graduate: the graduation date."))
+    insured_months = forms.IntegerField(
+        label=_("Months of unemployment, work-injury and pension insurance paid for them"), min_value=0,
+        max_value=MONTHS_MAX)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") == JobExpansionSubsidyDetail.Category.GRADUATE and not data.get("left_school_on"):
+            self.add_error("left_school_on", ValidationError(_("Give the date the graduate left school."),
+                                                             code="required"))
+        return data
+
+    def detail_values(self) -> dict:
+        data = self.cleaned_data
+        graduate = data["category"] == JobExpansionSubsidyDetail.Category.GRADUATE
+        return {"hired_on": data["hired_on"], "category": data["category"],
+                "left_school_on": data.get("left_school_on") if graduate else None,
+                "insured_months": data["insured_months"]}
+
+
 class SocialInsuranceSubsidyForm(ClaimForm):
     category = forms.ChoiceField(label=_("Category"), choices=SocialInsuranceSubsidyDetail.Category.choices)
     period_start = forms.DateField(label=_("First month subsidised"), widget=DateInput,
@@ -171,6 +202,7 @@ CLAIM_FORMS: dict[str, type[ClaimForm]] = {
     "SYBZJ": UnemploymentSubsidyForm,
     "JNTS": SkillUpgradeForm,
     "XNJY": HiringSubsidyForm,
+    "KGBZ": JobExpansionSubsidyForm,
     "SBBT": SocialInsuranceSubsidyForm,
     "CYBT": StartupSubsidyForm,
 }

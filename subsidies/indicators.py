@@ -17,7 +17,7 @@ from subsidies.selectors_payments import MoneyPaid, money_paid
 
 SECTION = "subsidies"
 REFUND, UNEMPLOYMENT, SKILL = "WGFH", "SYBZJ", "JNTS"
-OTHER_GRANTS = ("XNJY", "SBBT", "CYBT")
+OTHER_GRANTS = ("XNJY", "KGBZ", "SBBT", "CYBT")
 
 
 def _money(query: IndicatorQuery) -> MoneyPaid:

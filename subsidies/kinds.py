@@ -25,6 +25,7 @@ from subsidies import rules
 from subsidies.models import (
     BenefitPeriod,
     HiringSubsidyDetail,
+    JobExpansionSubsidyDetail,
     SkillUpgradeDetail,
     SocialInsuranceSubsidyDetail,
     StablePostRefundDetail,
@@ -139,13 +140,43 @@ def _assess_jnts(case, detail: SkillUpgradeDetail) -> Assessment:
     return Assessment(findings=tuple(rules.jnts_eligibility(facts, params)), quote=rules.jnts_amount(facts, params))
 
 
+def _live_claims_of_hired_person(model, case, hired_person_id: int) -> tuple[str, ...]:
+    """The refs of the hired person's submitted live claims in `model` (the other one-off hiring subsidy),
+    other than this case. The submission reads them with the hired person's row locked (services/claims.py),
+    so two claims for one person are judged one after the other."""
+    return tuple(model.objects.filter(hired_person_id=hired_person_id, voided=False).exclude(case_id=case.pk)
+                 .exclude(case__status=CaseStatus.DRAFT).order_by("case_id").values_list("case__ref", flat=True))
+
+
 def _assess_xnjy(case, detail: HiringSubsidyDetail) -> Assessment:
+    combined = _live_claims_of_hired_person(JobExpansionSubsidyDetail, case, detail.hired_person_id)
     params, missing = _read(rules.XNJY_KEYS, on=detail.hired_on, region=case.region_id)
     if missing:
-        return _missing(missing)
+        refused = rules.xnjy_combined_finding(combined)
+        return _missing([refused, *missing] if refused is not None else missing)
     facts = rules.HiringFacts(hired_on=detail.hired_on, contract_months=detail.contract_months,
-                              applied_on=applied_on(case))
+                              applied_on=applied_on(case), combined_with=combined)
     return Assessment(findings=tuple(rules.xnjy_eligibility(facts, params)), quote=rules.xnjy_amount(facts, params))
+
+
+def _assess_kgbz(case, detail: JobExpansionSubsidyDetail) -> Assessment:
+    combined = _live_claims_of_hired_person(HiringSubsidyDetail, case, detail.hired_person_id)
+    refused = rules.kgbz_combined_finding(combined)
+    try:
+        standard = policy_parameter(rules.KGBZ_AMOUNT_KEY, on=detail.hired_on, region=case.region_id)
+    except PolicyParameterMissing:
+        # The programme's window is its amount's: a hire outside it is refused.
+        outside = rules.kgbz_outside_window(detail.hired_on)
+        return _missing([refused, outside] if refused is not None else [outside])
+    params, missing = _read(rules.KGBZ_KEYS, on=detail.hired_on, region=case.region_id)
+    if missing:
+        return _missing([refused, *missing] if refused is not None else missing)
+    params[rules.KGBZ_AMOUNT_KEY] = standard
+    facts = rules.JobExpansionFacts(hired_on=detail.hired_on, category=detail.category,
+                                    insured_months=detail.insured_months,
+                                    birth_date=detail.hired_person.birth_date, applied_on=applied_on(case),
+                                    left_school_on=detail.left_school_on, combined_with=combined)
+    return Assessment(findings=tuple(rules.kgbz_eligibility(facts, params)), quote=rules.kgbz_amount(facts, params))
 
 
 def _sbbt_first_approved_on(case, detail: SocialInsuranceSubsidyDetail) -> datetime.date:
@@ -216,6 +247,7 @@ CLAIM_RULES: dict[str, ClaimRules] = {
     "SYBZJ": ClaimRules(UnemploymentSubsidyDetail, "unemployment_subsidy", _assess_sybzj),
     "JNTS": ClaimRules(SkillUpgradeDetail, "skill_upgrade", _assess_jnts),
     "XNJY": ClaimRules(HiringSubsidyDetail, "hiring_subsidy", _assess_xnjy),
+    "KGBZ": ClaimRules(JobExpansionSubsidyDetail, "job_expansion_subsidy", _assess_kgbz),
     "SBBT": ClaimRules(SocialInsuranceSubsidyDetail, "social_insurance_subsidy", _assess_sbbt),
     "CYBT": ClaimRules(StartupSubsidyDetail, "startup_subsidy", _assess_cybt),
 }
@@ -319,6 +351,11 @@ SUBSIDY_KINDS = (
     _kind("XNJY", gettext_lazy("One-off hiring subsidy (一次性吸纳就业补贴)"), "enterprise",
           (PLEDGE, Material("labour_contract", gettext_lazy("Labour contract of the hired person"))),
           EMPLOYMENT_FUND),
+    _kind("KGBZ", gettext_lazy("One-off job-expansion subsidy (一次性扩岗补助)"), "enterprise",
+          (PLEDGE, Material("labour_contract", gettext_lazy("Labour contract of the hired person")),
+           Material("insurance_record", gettext_lazy("Record of the unemployment, work-injury and pension "
+                                                     "insurance paid for the hired person"))),
+          UI_FUND),
     _kind("SBBT", gettext_lazy("Social-insurance subsidy (社会保险补贴)"), "person",
           (ID_CARD, BANK_CARD, Material("contribution_record", gettext_lazy("Social-insurance contribution record"))),
           EMPLOYMENT_FUND),

@@ -353,10 +353,25 @@ class HiringFacts:
     hired_on: datetime.date
     contract_months: int
     applied_on: datetime.date
+    # Live job-expansion subsidy claims (一次性扩岗补助) for the same person: the two are not combined.
+    combined_with: tuple[str, ...] = ()
+
+
+def xnjy_combined_finding(refs: Sequence[str]) -> Finding | None:
+    """The hiring subsidy refused because the person hired is already claimed for with the job-expansion
+    subsidy (DOMAIN.md §6.2: the two are not combined)."""
+    if not refs:
+        return None
+    return Finding("combined_with_kgbz", _(
+        "This person is already claimed for with the one-off job-expansion subsidy (claim %(ref)s): the hiring "
+        "subsidy cannot be combined with it for the same person.") % {"ref": refs[0]}, blocking=True)
 
 
 def xnjy_eligibility(facts: HiringFacts, params: Params) -> list[Finding]:
     findings = []
+    combined = xnjy_combined_finding(facts.combined_with)
+    if combined is not None:
+        findings.append(combined)
     if facts.hired_on > facts.applied_on:
         findings.append(Finding("hired_future", _("The hiring date is after the claim's date.")))
     minimum = params["xnjy.contract_months_min"].value
@@ -372,6 +387,95 @@ def xnjy_amount(facts: HiringFacts, params: Params) -> AmountQuote:
     amount = money(Decimal(standard.value))
     return AmountQuote(amount=amount, explanation=_("One-off standard per person hired: %(amount)s yuan.")
                        % {"amount": amount}, parameters=_snapshots(standard, params["xnjy.contract_months_min"]))
+
+
+# --- 一次性扩岗补助 job-expansion subsidy (DOMAIN.md §6.2) ---------------------------------------------------
+# Its window is the amount's: a hire on a day no amount is in force is outside the programme. Every finding is
+# blocking: a claim that does not meet the conditions is refused when it is submitted.
+
+KGBZ_AMOUNT_KEY = "kgbz.amount_per_hire"
+KGBZ_KEYS = ("kgbz.insured_months_min", "kgbz.youth_age_min", "kgbz.youth_age_max",
+             "kgbz.graduate.years_since_leaving_max")
+KGBZ_GRADUATE, KGBZ_UNEMPLOYED_YOUTH = "graduate", "unemployed_youth"
+
+
+@dataclass(frozen=True)
+class JobExpansionFacts:
+    hired_on: datetime.date
+    category: str  # KGBZ_GRADUATE or KGBZ_UNEMPLOYED_YOUTH
+    insured_months: int  # months the employer paid unemployment, work-injury and pension insurance for them
+    birth_date: datetime.date  # from the hired person's ID number
+    applied_on: datetime.date
+    left_school_on: datetime.date | None = None  # a graduate's
+    # Live hiring-subsidy claims (一次性吸纳就业补贴) for the same person: the two are not combined.
+    combined_with: tuple[str, ...] = ()
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of age on `day` (one is a year older on the birthday; 29 February counts as 1 March in other
+    years)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def kgbz_outside_window(hired_on: datetime.date) -> Finding:
+    return Finding("hire_outside_window", _(
+        "No job-expansion subsidy programme covers a hire on %(date)s: the hiring date must fall within the "
+        "policy's period.") % {"date": hired_on}, blocking=True)
+
+
+def kgbz_combined_finding(refs: Sequence[str]) -> Finding | None:
+    if not refs:
+        return None
+    return Finding("combined_with_xnjy", _(
+        "This person is already claimed for with the one-off hiring subsidy (claim %(ref)s): the job-expansion "
+        "subsidy cannot be combined with it for the same person.") % {"ref": refs[0]}, blocking=True)
+
+
+def _kgbz_person_finding(facts: JobExpansionFacts, params: Params) -> Finding | None:
+    if facts.category == KGBZ_UNEMPLOYED_YOUTH:
+        youngest, oldest = params["kgbz.youth_age_min"].value, params["kgbz.youth_age_max"].value
+        age = age_on(facts.birth_date, facts.hired_on)
+        if not youngest <= age <= oldest:
+            return Finding("youth_age", _(
+                "The person hired was %(age)d on the hiring date: a registered unemployed young person must be "
+                "%(min)d to %(max)d.") % {"age": age, "min": youngest, "max": oldest}, blocking=True)
+        return None
+    years = params["kgbz.graduate.years_since_leaving_max"].value
+    left = facts.left_school_on
+    if left is None:
+        return Finding("left_school_missing", _("Give the date the graduate left school."), blocking=True)
+    if facts.hired_on.year == left.year or left <= facts.hired_on <= months_add(left, 12 * years):
+        return None
+    return Finding("graduate_status", _(
+        "The graduate left school on %(left)s: only a graduate hired in the graduation year, or within %(years)d "
+        "years of leaving school, qualifies.") % {"left": left, "years": years}, blocking=True)
+
+
+def kgbz_eligibility(facts: JobExpansionFacts, params: Params) -> list[Finding]:
+    findings = []
+    combined = kgbz_combined_finding(facts.combined_with)
+    if combined is not None:
+        findings.append(combined)
+    if facts.hired_on > facts.applied_on:
+        findings.append(Finding("hired_future", _("The hiring date is after the claim's date."), blocking=True))
+    person = _kgbz_person_finding(facts, params)
+    if person is not None:
+        findings.append(person)
+    minimum = params["kgbz.insured_months_min"].value
+    if facts.insured_months < minimum:
+        findings.append(Finding("insured_months", _(
+            "The employer paid unemployment, work-injury and pension insurance for %(months)d months for the "
+            "person hired; at least %(min)d are required.") % {"months": facts.insured_months, "min": minimum},
+            blocking=True))
+    return findings
+
+
+def kgbz_amount(facts: JobExpansionFacts, params: Params) -> AmountQuote:
+    standard = params[KGBZ_AMOUNT_KEY]
+    amount = money(Decimal(standard.value))
+    return AmountQuote(amount=amount, explanation=_("One-off job-expansion subsidy per young person hired: "
+                                                    "%(amount)s yuan.") % {"amount": amount},
+                       parameters=_snapshots(standard, params["kgbz.insured_months_min"]))
 
 
 # --- 社会保险补贴 social-insurance subsidy (DOMAIN.md §6.1) ---------------------------------------------------

@@ -3,6 +3,7 @@
 from subsidies.models.claims import (
     BenefitPeriod,
     HiringSubsidyDetail,
+    JobExpansionSubsidyDetail,
     SkillUpgradeDetail,
     SocialInsuranceSubsidyDetail,
     StablePostRefundDetail,
@@ -16,8 +17,8 @@ from subsidies.models.payments import PaymentBatch, PaymentBatchItem
 from subsidies.models.roster import RosterImport
 
 __all__ = [
-    "BenefitPeriod", "BriefingSession", "HiringSubsidyDetail", "NoticeEntry", "Objection", "PaymentBatch",
-    "PaymentBatchItem", "PolicyPush", "PolicyPushRecipient", "PublicNotice", "RosterImport", "SkillUpgradeDetail",
-    "SocialInsuranceSubsidyDetail", "StablePostRefundDetail", "StartupSubsidyDetail", "SubsidyInstalment",
-    "UnemploymentSubsidyDetail",
+    "BenefitPeriod", "BriefingSession", "HiringSubsidyDetail", "JobExpansionSubsidyDetail", "NoticeEntry",
+    "Objection", "PaymentBatch", "PaymentBatchItem", "PolicyPush", "PolicyPushRecipient", "PublicNotice",
+    "RosterImport", "SkillUpgradeDetail", "SocialInsuranceSubsidyDetail", "StablePostRefundDetail",
+    "StartupSubsidyDetail", "SubsidyInstalment", "UnemploymentSubsidyDetail",
 ]

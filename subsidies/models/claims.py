@@ -137,6 +137,30 @@ class HiringSubsidyDetail(models.Model):
         ]
 
 
+class JobExpansionSubsidyDetail(models.Model):
+    """一次性扩岗补助: per hired young person, and a person counts for one employer only. Not together with the
+    hiring subsidy (一次性吸纳就业补贴) for the same person: the rules refuse that at submission."""
+
+    class Category(models.TextChoices):
+        GRADUATE = "graduate", _("Graduate in the graduation year, or not employed since leaving school")
+        UNEMPLOYED_YOUTH = "unemployed_youth", _("Registered unemployed young person")
+
+    case = models.OneToOneField("casework.Case", on_delete=models.PROTECT, primary_key=True,
+                                related_name="job_expansion_subsidy")
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="+")
+    hired_person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    hired_on = models.DateField(_("hired on"))
+    category = models.CharField(_("category of the person hired"), max_length=20, choices=Category.choices)
+    left_school_on = models.DateField(_("left school on"), null=True, blank=True)
+    insured_months = models.PositiveSmallIntegerField(_("months insured by the employer"))
+    voided = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hired_person"], condition=LIVE, name="kgbz_one_employer_per_person"),
+        ]
+
+
 class SocialInsuranceSubsidyDetail(models.Model):
     """社会保险补贴: months cumulative across types, capped."""
 

@@ -53,6 +53,9 @@ from subsidies.selectors_claims import (
 )
 
 CLOSING_ACTIONS = frozenset({"reject", "refuse", "withdraw", "lapse"})
+# The kinds an enterprise claims for a person it hired: a person counts for one employer, and the two are not
+# combined for the same person (the rules check it with the hired person's row locked).
+HIRING_KINDS = frozenset({"XNJY", "KGBZ"})
 SUBMITTING_ACTIONS = frozenset({"submit", "resubmit"})
 UNPAID_INSTALMENTS = (SubsidyInstalment.Status.SCHEDULED, SubsidyInstalment.Status.PAYABLE)
 # The case claim_file is filing and submitting in this unit of work: its applicant is locked and its detail row
@@ -70,7 +73,7 @@ def _subsidy_kind(code: str):
 def claim_form_validate(*, kind: str, data, keep_hired_person: bool = False):
     """The kind's form, bound to `data` and valid; ValidationError with every field's message otherwise."""
     form_class = CLAIM_FORMS[kind]
-    options = {"keep_hired_person": keep_hired_person} if form_class is HiringSubsidyForm else {}
+    options = {"keep_hired_person": keep_hired_person} if issubclass(form_class, HiringSubsidyForm) else {}
     form = form_class(data=data, **options)
     if not form.is_valid():
         raise ValidationError({field: [e["message"] for e in errors]
@@ -119,6 +122,9 @@ def _duplicate(kind: str, detail) -> ConflictError:
     elif kind == "XNJY":
         live = live.filter(hired_person_id=detail.hired_person_id)
         message = _("A hiring subsidy for this person already exists (one employer per person): %(ref)s.")
+    elif kind == "KGBZ":
+        live = live.filter(hired_person_id=detail.hired_person_id)
+        message = _("A job-expansion subsidy for this person already exists (one employer per person): %(ref)s.")
     else:
         live = live.filter(person_id=detail.person_id)
         message = _("This subsidy is granted once per person: claim %(ref)s already exists.")
@@ -182,8 +188,12 @@ def claim_file(*, kind: str, actor, applicant_person: Person | None = None,
     owner = {"enterprise": applicant_enterprise} if applicant_enterprise is not None else {"person": applicant_person}
     if kind == "WGFH":
         values["channel"] = StablePostRefundDetail.Channel.APPLICATION
-    elif kind == "XNJY":
+    elif kind in HIRING_KINDS:
         values["hired_person"] = _hired_person(form, actor=actor)
+        if submit:
+            # Taken before anything is assessed: the other hiring subsidy's claims for this person are read
+            # under it.
+            _person_lock(values["hired_person"].pk)
     detail = CLAIM_RULES[kind].detail_model(case=case, **owner, **values)
     _detail_save(kind, detail)
     audit_log(actor=actor, event_type="subsidies.claim_filed", obj=case, details={"kind": kind,
@@ -233,10 +243,10 @@ def claim_update_draft(*, case: Case, actor, data) -> Case:
     if kind == "SBBT":
         merged["period_start"] = current.period_start
     merged.update({k: v for k, v in dict(data).items() if k in form_class.base_fields})
-    keep_hired = kind == "XNJY" and not merged.get("hired_id_number")
+    keep_hired = kind in HIRING_KINDS and not merged.get("hired_id_number")
     form = claim_form_validate(kind=kind, data=merged, keep_hired_person=keep_hired)
     values = form.detail_values()
-    if kind == "XNJY" and not keep_hired:
+    if kind in HIRING_KINDS and not keep_hired:
         values["hired_person"] = _hired_person(form, actor=actor)
     for name, value in values.items():
         setattr(detail, name, value)
@@ -321,6 +331,12 @@ def _on_submit(case: Case, *, resubmitted: bool) -> None:
     filed_now = _filed_now.get() == case.pk  # claim_file already locked the person; the detail is new
     if case.applicant_person_id is not None and not filed_now:
         _person_lock(case.applicant_person_id)
+    if case.kind in HIRING_KINDS and not filed_now:
+        # One person hired, whichever employer claims: the claims of the other hiring subsidy are read under it.
+        hired = CLAIM_RULES[case.kind].detail_model.objects.filter(case=case).values_list("hired_person_id",
+                                                                                           flat=True).first()
+        if hired is not None:
+            _person_lock(hired)
     detail = None
     if case.kind == "SYBZJ":
         if filed_now:

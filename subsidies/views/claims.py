@@ -143,11 +143,11 @@ def _editable(case, user) -> bool:
 
 def _edit_form(case, data=None):
     form_class = CLAIM_FORMS[case.kind]
-    options = {"keep_hired_person": True} if form_class is HiringSubsidyForm else {}
+    options = {"keep_hired_person": True} if issubclass(form_class, HiringSubsidyForm) else {}
     if data is not None:
         return form_class(data, **options)
     initial = selectors.claim_data(case)
-    if form_class is HiringSubsidyForm:
+    if issubclass(form_class, HiringSubsidyForm):
         initial.pop("hired_id_number", None)
         initial.pop("hired_name", None)
     return form_class(initial=initial, **options)

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from guangyuan_jobs.casework.models import CaseStatus
@@ -107,8 +108,9 @@ def test_benefit_while_in_prison_trips_it_and_release_the_day_before_does_not(cr
     assert "paid-in-custody" not in rules_hit(released)
 
 
-def test_firm_deregistered_before_the_period_trips_it(crew, firm):
-    case = make_case(crew, kind="WGFH", enterprise=firm, period=(D(2025, 1, 1), D(2025, 12, 31)))
+@pytest.mark.parametrize("kind", ["WGFH", "XNJY", "KGBZ"])
+def test_firm_deregistered_before_the_period_trips_it(crew, firm, kind):
+    case = make_case(crew, kind=kind, enterprise=firm, period=(D(2025, 1, 1), D(2025, 12, 31)))
     add_record(RecordKind.FIRM_STATUS, enterprise=firm, start=D(2010, 1, 1), end=D(2024, 12, 31),
                attributes={"status": "deregistered", "status_label": "注销"})
     assert "firm-deregistered" in rules_hit(case)

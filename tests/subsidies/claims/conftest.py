@@ -37,6 +37,13 @@ def xnjy_data(**changes) -> dict:
             "contract_months": 12, **changes}
 
 
+def kgbz_data(**changes) -> dict:
+    # A registered unemployed young person of 21, hired in 2025 (3 months insured required, 1500 yuan).
+    return {"hired_id_number": make_id_number(birth=datetime.date(2003, 6, 1)), "hired_name": "李小青",
+            "hired_on": "2025-03-01", "category": "unemployed_youth", "left_school_on": "", "insured_months": 3,
+            **changes}
+
+
 def sbbt_data(**changes) -> dict:
     return {"category": "hard_flexible", "period_start": "2026-01-01", "months": 12,
             "monthly_contribution": "500.00", **changes}
@@ -52,8 +59,8 @@ def wgfh_data(**changes) -> dict:
             "prior_year_premiums": "40000.00", "contribution_months": 24, **changes}
 
 
-DATA = {"SYBZJ": sybzj_data, "JNTS": jnts_data, "XNJY": xnjy_data, "SBBT": sbbt_data, "CYBT": cybt_data,
-        "WGFH": wgfh_data}
+DATA = {"SYBZJ": sybzj_data, "JNTS": jnts_data, "XNJY": xnjy_data, "KGBZ": kgbz_data, "SBBT": sbbt_data,
+        "CYBT": cybt_data, "WGFH": wgfh_data}
 PERSON_KINDS = ("SYBZJ", "JNTS", "SBBT", "CYBT")
 
 

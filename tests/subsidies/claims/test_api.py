@@ -320,6 +320,32 @@ def test_a_hire_is_shown_with_a_masked_id_number(crew):
     assert response.json()["data"]["hired_id_number"] == number[:6] + "********" + number[-4:]
 
 
+
+def test_an_enterprise_files_and_submits_a_job_expansion_claim(crew):
+    number = make_id_number(birth=datetime.date(2003, 6, 1))
+    data = {"hired_id_number": number, "hired_name": "李小青", "hired_on": "2025-03-01",
+            "category": "unemployed_youth", "insured_months": 3}
+    client = api(crew.firm)
+    response = client.post(LIST, {"kind": "KGBZ", "data": data}, format="json")
+    assert response.status_code == 201, response.content
+    claim = response.json()
+    assert claim["status"] == "draft" and claim["kind_label"] == "一次性扩岗补助"
+    assert claim["data"] == {**data, "hired_id_number": number[:6] + "********" + number[-4:],
+                             "left_school_on": None}
+    assert claim["amount"]["amount"] == "1500.00" and claim["amount"]["parameters"][0]["key"] == "kgbz.amount_per_hire"
+    submitted = client.post(f"{LIST}{claim['ref']}/submit/", format="json")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert submitted.json()["requested_amount"] == "1500.00"
+
+
+def test_a_job_expansion_claim_for_a_person_of_25_is_a_409_in_chinese(crew):
+    data = {"hired_id_number": make_id_number(birth=datetime.date(1999, 6, 1)), "hired_name": "李小青",
+            "hired_on": "2025-03-01", "category": "unemployed_youth", "insured_months": 3}
+    response = api(crew.firm).post(LIST, {"kind": "KGBZ", "data": data, "submit": True}, format="json")
+    assert response.status_code == 409 and error(response)["code"] == "youth_age"
+    assert error(response)["message"] == "招用人员在招用之日为 25 周岁：登记失业青年须为 16 至 24 周岁。"
+    assert not Case.objects.filter(kind="KGBZ").exists()
+
 # --- the contract -----------------------------------------------------------------------------------------------------
 
 def _routes(patterns, prefix=""):
@@ -339,7 +365,7 @@ def test_every_claims_endpoint_is_documented(crew):
                  "/api/v1/subsidies/claims/{ref}/submit/", "/api/v1/subsidies/claims/{ref}/withdraw/"):
         assert path in schema["paths"]
     create = schema["components"]["schemas"]["ClaimCreateRequest"]
-    assert create["discriminator"]["propertyName"] == "kind" and len(create["oneOf"]) == 6
+    assert create["discriminator"]["propertyName"] == "kind" and len(create["oneOf"]) == 7
 
 
 def test_a_direct_refund_is_confirmed_on_its_own_page_not_edited_here(crew):

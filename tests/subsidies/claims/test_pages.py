@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guangyuan_jobs.casework.models import Attachment, Case, CaseStatus
 from subsidies.models import StartupSubsidyDetail, SubsidyInstalment, UnemploymentSubsidyDetail
 from tests.factories import PersonFactory, make_user
-from tests.subsidies.claims.conftest import advance, file_claim, move, pdf, sybzj_data
+from tests.subsidies.claims.conftest import advance, file_claim, kgbz_data, move, pdf, sybzj_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,8 @@ def test_each_applicant_chooses_among_the_kinds_for_them(crew, client):
     assert client.get("/subsidies/claims/new/WGFH/").status_code == 404
     client.force_login(crew.firm)
     page = client.get("/subsidies/claims/new/").content.decode()
-    assert set(re.findall(r'data-testid="apply-([A-Z]+)"', page)) == {"WGFH", "XNJY"}
+    assert set(re.findall(r'data-testid="apply-([A-Z]+)"', page)) == {"WGFH", "XNJY", "KGBZ"}
+    assert "一次性扩岗补助" in page and "为招用人员缴纳失业、工伤、养老保险的记录" in page
     client.force_login(crew.reviewer)
     assert client.get("/subsidies/claims/new/").status_code == 403
 
@@ -62,6 +63,18 @@ def test_file_a_draft_upload_and_submit(crew, client):
     assert 'data-testid="claim-panel"' in page and "金额计算依据" in page and "政策文件" in page
     assert "人社部发〔2020〕40号" in page  # the document the parameters come from
     assert client.get(f"/subsidies/claims/{case.ref}/edit/")["Location"] == f"/cases/{case.ref}/"
+
+
+def test_an_enterprise_files_a_job_expansion_draft_on_the_page(crew, client):
+    client.force_login(crew.firm)
+    form = client.get("/subsidies/claims/new/KGBZ/").content.decode()
+    assert 'name="category"' in form and 'name="left_school_on"' in form and 'name="contract_months"' not in form
+    response = client.post("/subsidies/claims/new/KGBZ/", {**kgbz_data(), "idempotency_key": key_in(form),
+                                                           "action": "save"})
+    case = Case.objects.get(kind="KGBZ")
+    assert response.status_code == 302 and response["Location"] == f"/subsidies/claims/{case.ref}/edit/"
+    edit = client.get(response["Location"]).content.decode()
+    assert "1500.00" in edit and "每招用一名青年一次性扩岗补助标准：1500.00 元。" in edit and "李小青" in edit
 
 
 def test_a_double_click_files_one_claim(crew, client):

@@ -3,6 +3,7 @@ by the exclusion and partial unique constraints; and races between requests give
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +15,7 @@ from guangyuan_jobs.casework.services import case_create_draft
 from guangyuan_jobs.core.errors import ConflictError
 from subsidies.models import SkillUpgradeDetail
 from subsidies.services import claims as services
-from tests.factories import PersonFactory, make_user
+from tests.factories import PersonFactory, make_id_number, make_user
 from tests.subsidies.claims.conftest import file_claim, jnts_data, sybzj_data
 
 pytestmark = pytest.mark.postgres
@@ -60,6 +61,20 @@ def test_one_hiring_subsidy_per_hired_person_by_raw_insert(require_postgres):
     sql = ("INSERT INTO subsidies_hiringsubsidydetail (case_id, enterprise_id, hired_person_id, hired_on, "
            "contract_months, voided) VALUES (%s, %s, %s, '2025-03-01', 12, %s)")
     with pytest.raises(IntegrityError, match="xnjy_one_employer_per_person"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(sql, [second.pk, second_firm.enterprise_id, hired, False])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [second.pk, second_firm.enterprise_id, hired, True])  # a voided row holds nothing
+
+
+def test_one_job_expansion_subsidy_per_hired_person_by_raw_insert(require_postgres):
+    first = file_claim(make_user("applicant_enterprise"), "KGBZ")
+    hired = first.job_expansion_subsidy.hired_person_id
+    second_firm = make_user("applicant_enterprise")
+    second = _draft_without_details(second_firm, "KGBZ")
+    sql = ("INSERT INTO subsidies_jobexpansionsubsidydetail (case_id, enterprise_id, hired_person_id, hired_on, "
+           "category, insured_months, voided) VALUES (%s, %s, %s, '2025-03-01', 'unemployed_youth', 3, %s)")
+    with pytest.raises(IntegrityError, match="kgbz_one_employer_per_person"), transaction.atomic(), \
             connection.cursor() as cursor:
         cursor.execute(sql, [second.pk, second_firm.enterprise_id, hired, False])
     with transaction.atomic(), connection.cursor() as cursor:
@@ -118,6 +133,34 @@ def test_concurrent_skill_submissions_keep_the_yearly_limit(require_postgres, re
     assert len(results) == 3 and len(errors) == 2
     assert all(isinstance(e, ConflictError) and e.code == "yearly_limit" for e in errors), errors
     assert Case.objects.filter(kind="JNTS", status="submitted").count() == 3
+
+
+def test_concurrent_submissions_of_both_hiring_subsidies_for_one_person_give_one(require_postgres, reference_data,
+                                                                               monkeypatch):
+    from subsidies import kinds
+
+    read = kinds._live_claims_of_hired_person
+
+    def slow_read(*args):
+        refs = read(*args)
+        time.sleep(0.5)  # the other submission would read meanwhile, were it not held by the hired person's lock
+        return refs
+
+    monkeypatch.setattr(kinds, "_live_claims_of_hired_person", slow_read)
+    number = make_id_number(birth=datetime.date(2003, 6, 1))
+    firms = [make_user("applicant_enterprise"), make_user("applicant_enterprise")]
+    drafts = [file_claim(firms[0], "XNJY", hired_id_number=number),
+              file_claim(firms[1], "KGBZ", hired_id_number=number)]
+
+    def submit(index):
+        user = User.objects.get(pk=firms[index].pk)
+        return services.claim_submit(case=drafts[index], actor=user).ref
+
+    results, errors = _race(2, submit)
+    assert len(results) == 1 and len(errors) == 1, errors
+    assert isinstance(errors[0], ConflictError) and errors[0].code in ("combined_with_kgbz", "combined_with_xnjy")
+    assert results[0] in str(errors[0].message)
+    assert Case.objects.filter(kind__in=("XNJY", "KGBZ"), status="submitted").count() == 1
 
 
 def test_concurrent_uses_of_one_idempotency_key_give_one_claim(require_postgres, reference_data):

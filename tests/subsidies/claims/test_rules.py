@@ -296,3 +296,63 @@ def test_startup_amount_comes_from_a_standard_or_the_reviewer_never_from_the_cod
     assert rules.cybt_amount(with_reviewer, standard).amount == Decimal("8000.00")
     assert codes(rules.cybt_eligibility(rules.StartupFacts(registered_on=D(2026, 3, 2), applied_on=D(2026, 3, 1)))) \
         == {"registered_future"}
+
+
+# --- 一次性扩岗补助 -------------------------------------------------------------------------------------------------
+
+KGBZ = params(kgbz__amount_per_hire=Decimal("1500"), kgbz__insured_months_min=3, kgbz__youth_age_min=16,
+              kgbz__youth_age_max=24, kgbz__graduate__years_since_leaving_max=2)
+
+
+def expansion(**changes) -> rules.JobExpansionFacts:
+    values = {"hired_on": D(2025, 3, 1), "category": "unemployed_youth", "insured_months": 3,
+              "birth_date": D(2003, 6, 1), "applied_on": D(2025, 7, 1), **changes}
+    return rules.JobExpansionFacts(**values)
+
+
+def test_job_expansion_subsidy_pays_the_standard_for_an_eligible_hire():
+    assert rules.kgbz_eligibility(expansion(), KGBZ) == []
+    quote = rules.kgbz_amount(expansion(), KGBZ)
+    assert quote.amount == Decimal("1500.00") and "1500.00" in quote.explanation
+    assert [p["key"] for p in quote.parameters] == ["kgbz.amount_per_hire", "kgbz.insured_months_min"]
+
+
+@pytest.mark.parametrize(("birth", "eligible"), [
+    (D(2009, 3, 1), True),  # 16 on the hiring day itself
+    (D(2009, 3, 2), False),  # 15 until the next day
+    (D(2000, 3, 2), True),  # 24, turning 25 the next day
+    (D(2000, 3, 1), False),  # 25 on the hiring day
+])
+def test_an_unemployed_young_person_is_16_to_24_on_the_hiring_day(birth, eligible):
+    findings = rules.kgbz_eligibility(expansion(birth_date=birth), KGBZ)
+    assert ("youth_age" in codes(findings)) is not eligible
+    assert all(f.blocking for f in findings)
+
+
+@pytest.mark.parametrize(("left", "hired", "eligible"), [
+    (D(2023, 6, 30), D(2025, 6, 30), True),  # two years to the day
+    (D(2023, 6, 30), D(2025, 7, 1), False),
+    (D(2025, 6, 30), D(2025, 2, 1), True),  # hired in the graduation year, before leaving school
+    (D(2025, 6, 30), D(2024, 12, 31), False),  # hired before the graduation year
+])
+def test_a_graduate_is_hired_in_the_graduation_year_or_within_two_years_of_leaving(left, hired, eligible):
+    findings = rules.kgbz_eligibility(expansion(category="graduate", left_school_on=left, hired_on=hired,
+                                                birth_date=D(2000, 1, 1)), KGBZ)
+    assert ("graduate_status" in codes(findings)) is not eligible
+
+
+@given(months=st.integers(min_value=0, max_value=600))
+def test_job_expansion_subsidy_needs_the_minimum_insured_months(months):
+    findings = rules.kgbz_eligibility(expansion(insured_months=months), KGBZ)
+    assert ("insured_months" in codes(findings)) == (months < 3)
+
+
+def test_the_two_hiring_subsidies_are_not_combined_for_one_person():
+    refused = rules.kgbz_eligibility(expansion(combined_with=("XNJY-2025-ABCDEFGH",)), KGBZ)
+    assert codes(refused) == {"combined_with_xnjy"} and refused[0].blocking
+    assert "XNJY-2025-ABCDEFGH" in refused[0].message
+    hiring = rules.HiringFacts(hired_on=D(2025, 3, 1), contract_months=12, applied_on=D(2025, 4, 1),
+                               combined_with=("KGBZ-2025-ABCDEFGH",))
+    refused = rules.xnjy_eligibility(hiring, XNJY)
+    assert codes(refused) == {"combined_with_kgbz"} and refused[0].blocking
+    assert "KGBZ-2025-ABCDEFGH" in refused[0].message

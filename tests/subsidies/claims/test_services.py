@@ -16,6 +16,7 @@ from guangyuan_jobs.registry.models import Person
 from subsidies.models import (
     BenefitPeriod,
     HiringSubsidyDetail,
+    JobExpansionSubsidyDetail,
     SkillUpgradeDetail,
     StartupSubsidyDetail,
     SubsidyInstalment,
@@ -309,3 +310,95 @@ def test_a_hire_cannot_be_filed_without_a_valid_id_number(crew):
     with pytest.raises(ValidationError) as info:
         file_claim(crew.firm, "XNJY", **{**xnjy_data(), "hired_id_number": "510802199001011230"})
     assert "hired_id_number" in info.value.message_dict
+
+
+# --- 一次性扩岗补助 job-expansion subsidy ---------------------------------------------------------------------------
+
+def test_an_eligible_hire_is_submitted_with_the_job_expansion_standard(crew):
+    number = make_id_number(birth=D(2003, 6, 1))
+    case = file_claim(crew.firm, "KGBZ", submit=True, hired_id_number=number)
+    assert case.status == CaseStatus.SUBMITTED and case.requested_amount == Decimal("1500.00")
+    assert "1500.00" in case.policy_snapshot["amount"]["explanation"]
+    detail = JobExpansionSubsidyDetail.objects.get(case=case)
+    assert detail.hired_person.name == "李小青" and detail.enterprise == crew.firm.enterprise
+    assert (detail.category, detail.insured_months, detail.left_school_on) == ("unemployed_youth", 3, None)
+    audited = AuditEvent.objects.get(event_type="subsidies.claim_filed", object_id=case.ref).details
+    assert number not in str(audited)
+
+
+def test_the_insured_months_required_follow_the_hiring_date(crew):
+    # One month sufficed for hires up to 2024; three are needed for hires in 2025.
+    assert file_claim(crew.firm, "KGBZ", submit=True, hired_on="2023-05-10",
+                      insured_months=1).requested_amount == Decimal("1500.00")
+    with pytest.raises(ConflictError) as info:
+        file_claim(crew.firm, "KGBZ", submit=True, hired_on="2025-05-10", insured_months=1)
+    assert "至少须缴纳 3 个月" in str(info.value.message)
+
+
+@pytest.mark.parametrize(("changes", "code", "message"), [
+    ({"hired_id_number": make_id_number(birth=D(1999, 6, 1))}, "youth_age",
+     "招用人员在招用之日为 25 周岁：登记失业青年须为 16 至 24 周岁。"),
+    ({"category": "graduate", "left_school_on": "2021-06-30"}, "graduate_status",
+     "该毕业生于 2021-06-30 离校：仅限毕业年度或离校 2 年内招用的高校毕业生。"),
+    ({"insured_months": 2}, "insured_months", "单位为招用人员缴纳失业、工伤、养老保险 2 个月；至少须缴纳 3 个月。"),
+    ({"hired_on": "2021-12-31"}, "hire_outside_window", "一次性扩岗补助政策不覆盖 2021-12-31 的招用"),
+    ({"hired_on": "2026-01-02"}, "hire_outside_window", "一次性扩岗补助政策不覆盖 2026-01-02 的招用"),
+])
+def test_an_ineligible_job_expansion_claim_is_refused_and_nothing_is_stored(crew, changes, code, message):
+    with pytest.raises(ConflictError) as info:
+        file_claim(crew.firm, "KGBZ", submit=True, **changes)
+    assert info.value.code == code and message in str(info.value.message)
+    assert not Case.objects.filter(kind="KGBZ").exists() and not JobExpansionSubsidyDetail.objects.exists()
+
+
+def test_a_graduate_needs_the_date_they_left_school(crew):
+    with pytest.raises(ValidationError) as info:
+        file_claim(crew.firm, "KGBZ", submit=True, category="graduate")
+    assert info.value.message_dict["left_school_on"] == ["请填写毕业生的离校日期。"]
+    assert not Case.objects.filter(kind="KGBZ").exists()
+
+
+def test_a_hired_person_counts_for_one_employer_for_the_job_expansion_subsidy(crew):
+    number = make_id_number(birth=D(2003, 6, 1))
+    first = file_claim(crew.firm, "KGBZ", submit=True, hired_id_number=number)
+    with pytest.raises(ConflictError) as info:
+        file_claim(make_user("applicant_enterprise"), "KGBZ", submit=True, hired_id_number=number)
+    assert info.value.code == "duplicate_claim" and info.value.extra["ref"] == first.ref
+    assert str(info.value.message) == f"该人员已有一次性扩岗补助申请（同一人员只能由一家单位申领）：{first.ref}。"
+    assert list(Case.objects.filter(kind="KGBZ").values_list("ref", flat=True)) == [first.ref]
+    services.claim_withdraw(case=first, actor=crew.firm)  # a closed claim frees the person
+    assert file_claim(make_user("applicant_enterprise"), "KGBZ", hired_id_number=number).status == CaseStatus.DRAFT
+
+
+def test_a_job_expansion_claim_is_refused_for_a_person_claimed_with_the_hiring_subsidy(crew):
+    number = make_id_number(birth=D(2003, 6, 1))
+    hiring = file_claim(crew.firm, "XNJY", submit=True, hired_id_number=number)
+    for firm in (crew.firm, make_user("applicant_enterprise")):
+        with pytest.raises(ConflictError) as info:
+            file_claim(firm, "KGBZ", submit=True, hired_id_number=number)
+        assert info.value.code == "combined_with_xnjy"
+        assert str(info.value.message) == (f"该人员已申请一次性吸纳就业补贴（申请 {hiring.ref}）：同一人员不能同时享受"
+                                           "一次性扩岗补助。")
+    assert not Case.objects.filter(kind="KGBZ").exists() and not JobExpansionSubsidyDetail.objects.exists()
+
+
+def test_a_hiring_subsidy_is_refused_for_a_person_claimed_with_the_job_expansion_subsidy(crew):
+    number = make_id_number(birth=D(2003, 6, 1))
+    expansion = file_claim(crew.firm, "KGBZ", submit=True, hired_id_number=number)
+    with pytest.raises(ConflictError) as info:
+        file_claim(make_user("applicant_enterprise"), "XNJY", submit=True, hired_id_number=number)
+    assert info.value.code == "combined_with_kgbz"
+    assert str(info.value.message) == (f"该人员已申请一次性扩岗补助（申请 {expansion.ref}）：同一人员不能同时享受"
+                                       "一次性吸纳就业补贴。")
+    assert not Case.objects.filter(kind="XNJY").exists() and not HiringSubsidyDetail.objects.exists()
+
+
+def test_a_draft_is_refused_at_submission_once_the_other_hiring_subsidy_is_claimed(crew):
+    number = make_id_number(birth=D(2003, 6, 1))
+    draft = file_claim(crew.firm, "KGBZ", hired_id_number=number)
+    hiring = file_claim(make_user("applicant_enterprise"), "XNJY", submit=True, hired_id_number=number)
+    with pytest.raises(ConflictError) as info:
+        services.claim_submit(case=draft, actor=crew.firm)
+    assert info.value.code == "combined_with_xnjy" and hiring.ref in str(info.value.message)
+    draft.refresh_from_db()
+    assert draft.status == CaseStatus.DRAFT
