@@ -5,6 +5,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from guangyuan_jobs.core.identifiers import age_on
+
 
 @dataclass(frozen=True)
 class LabourAge:
@@ -13,10 +15,6 @@ class LabourAge:
     minimum: int
     male_maximum: int
     female_maximum: int
-
-
-def age_on(birth_date: datetime.date, on: datetime.date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def is_working_age(*, birth_date: datetime.date, sex: str, on: datetime.date, labour_age: LabourAge) -> bool:

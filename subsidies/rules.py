@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from guangyuan_jobs.casework.kinds import AmountQuote
+from guangyuan_jobs.core.identifiers import age_on
 from guangyuan_jobs.policy.selectors import ParameterValue
 
 CENT = Decimal("0.01")
@@ -409,12 +410,6 @@ class JobExpansionFacts:
     left_school_on: datetime.date | None = None  # a graduate's
     # Live hiring-subsidy claims (一次性吸纳就业补贴) for the same person: the two are not combined.
     combined_with: tuple[str, ...] = ()
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    """Full years of age on `day` (one is a year older on the birthday; 29 February counts as 1 March in other
-    years)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def kgbz_outside_window(hired_on: datetime.date) -> Finding:

@@ -41,6 +41,11 @@ def parse_resident_id(value: str) -> ResidentId:
     return ResidentId(number=number, birth_date=birth_date, sex=sex, address_code=number[:6])
 
 
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of age on `day`: one is a year older on the birthday (29 February's on 1 March in other years)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 @dataclass(frozen=True)
 class CreditCode:
     code: str

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from guangyuan_jobs.core.identifiers import age_on
 from guangyuan_jobs.core.masking import mask_phone
 
 register = template.Library()
@@ -20,8 +21,7 @@ def age(birth_date: datetime.date | None) -> int | None:
     """Age in whole years: shown instead of the birth date, which would unmask the ID number's middle."""
     if not birth_date:
         return None
-    today = timezone.localdate()
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return age_on(birth_date, timezone.localdate())
 
 
 @register.filter
